@@ -1,0 +1,1 @@
+"""Benchmarks: the app measured beside the bare engines. Run `python -m benchmarks`."""

@@ -1,0 +1,1 @@
+"""The intent catalogue (TOML data) and the pure rapidfuzz matcher."""

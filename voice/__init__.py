@@ -1,0 +1,1 @@
+"""Hearing and speaking: recognizers, the wake phrase, the TTS speaker, the dialogue, the CLI."""

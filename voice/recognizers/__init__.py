@@ -1,0 +1,1 @@
+"""Speech recognizers behind one interface: PocketSphinx (built in) and Vosk."""
