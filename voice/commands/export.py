@@ -1,0 +1,84 @@
+"""`checkin export`: the weekly log as md, html, csv or json."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from store import open_store
+from store.exporting import FORMATS, export_week
+from store.privacy import write_private_file
+from store.weeks import parse_week
+
+
+def database_path(db: Path | None) -> Path:
+    """--db if given, else the configured database (CHECKIN_DB, config file, default)."""
+    if db is not None:
+        return db
+    from voice.config import load_config  # lazily: a bad config only matters when needed
+
+    return load_config().db_path
+
+
+def validate_week(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """Click callback: a YYYY-Www week or a usage error."""
+    if value is None:
+        return None
+    try:
+        parse_week(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+    return value.strip()
+
+
+db_option = click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Database file (default: CHECKIN_DB, then the config file, then the data folder).",
+)
+
+
+@click.command("export")
+@click.option(
+    "--week", callback=validate_week, metavar="YYYY-Www", help="ISO week (default: this week)."
+)
+@click.option("--all", "all_weeks", is_flag=True, help="Export every week.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="md",
+    show_default=True,
+    help="Output format; json is a complete backup that `checkin import` reads.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file (mode 0600) instead of stdout.",
+)
+@db_option
+def command(
+    week: str | None, all_weeks: bool, fmt: str, output: Path | None, db: Path | None
+) -> None:
+    """Export the weekly log: a readable md/html log, csv rows or a json backup.
+
+    \b
+    Example:
+      checkin export --week 2026-W07 --format html -o week7.html
+      checkin export --all --format json -o backup.json
+    """
+    if week is not None and all_weeks:
+        raise click.UsageError("give either --week or --all, not both")
+    with open_store(database_path(db), create=False) as store:
+        text = export_week(store, week, fmt, all_weeks=all_weeks)
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        write_private_file(output, text.encode("utf-8"))
+        click.echo(f"Wrote {output}", err=True)

@@ -1,0 +1,38 @@
+"""`checkin import`: merge a json export back in (backup, restore, new machine)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from store import StoreError, open_store
+from store.importing import import_export
+from voice.commands.export import database_path, db_option
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@db_option
+def command(file: Path, db: Path | None) -> None:
+    """Merge a json export into the database; importing it twice adds nothing.
+
+    A malformed file changes nothing.
+
+    \b
+    Example:
+      checkin import backup.json
+    """
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        raise StoreError(
+            f"cannot read {file}: {error.strerror}; give the path of a json export"
+        ) from None
+    with open_store(database_path(db)) as store:
+        result = import_export(store, data, source=str(file))
+    click.echo(
+        f"Imported {result.sessions_added} sessions and {result.entries_added} entries "
+        f"({result.sessions_present} sessions and {result.entries_present} entries "
+        "were already there)."
+    )
