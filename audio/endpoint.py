@@ -24,8 +24,13 @@ word endings fall below the speech test (with the padding trimmed: 0.51-0.93 s).
 cut most such answers in two and 0.9 s still cut about half; 1.2 s cut none (see
 tests/test_audio_endpoint.py::test_answers_with_pauses_are_not_cut) for 1.2 s of latency."""
 
-MIN_SPEECH_S = 0.25
-"""Speech needed before an utterance starts: rejects clicks, coughs and stray noisy frames."""
+MIN_SPEECH_S = 0.12
+"""Speech needed before an utterance starts: rejects clicks and stray noisy frames.
+
+Measured: a one-word command is short. flite's "skip" has 0.15 s of frames the detector calls
+speech and "skip" in another voice 0.21 s, so the first choice of 0.25 s lost them. A cough that
+passes becomes an utterance without words (or with words no intent matches), which the dialogue
+never logs."""
 
 MAX_GAP_BEFORE_START_S = 0.15
 """A pause longer than this while speech is still too short to count restarts the count."""
@@ -107,6 +112,11 @@ class Endpointer:
     def listening(self) -> bool:
         """True between `start` and the event that ends the listening."""
         return self._listening
+
+    @property
+    def last_speech_end(self) -> int:
+        """Clock position just after the latest frame judged to be speech in this utterance."""
+        return self._last_speech_end
 
     @property
     def in_speech(self) -> bool:

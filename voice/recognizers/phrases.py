@@ -12,10 +12,22 @@ _NON_WORD = re.compile(r"[^\w' ]+|_")
 
 
 @cache
-def _catalogue() -> dict[str, tuple[str, ...]]:
+def _contexts() -> dict[str, dict[str, object]]:
     text = resources.files("voice.recognizers").joinpath("phrases.toml").read_text("utf-8")
-    contexts = tomllib.loads(text)["contexts"]
-    return {name: tuple(entry["phrases"]) for name, entry in contexts.items()}
+    contexts: dict[str, dict[str, object]] = tomllib.loads(text)["contexts"]
+    return contexts
+
+
+@cache
+def _catalogue() -> dict[str, tuple[str, ...]]:
+    return {name: tuple(entry["phrases"]) for name, entry in _contexts().items()}  # type: ignore[call-overload]
+
+
+def reread_limit(context: str | None) -> int | None:
+    """Words of a first reading up to which it is checked against the phrases (None: any length
+    up to the longest phrase)."""
+    limit = _contexts().get(context or "", {}).get("reread_up_to")
+    return int(limit) if isinstance(limit, int) else None
 
 
 def normalise(text: str) -> str:

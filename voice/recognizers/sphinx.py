@@ -25,7 +25,7 @@ from voice.recognizers.base import (
     clean_words,
     empty_utterance,
 )
-from voice.recognizers.phrases import constrained_phrases, normalise
+from voice.recognizers.phrases import constrained_phrases, normalise, reread_limit
 from voice.recognizers.pronounce import guess_phones
 
 SAMPLES_PER_FRAME = 160
@@ -136,7 +136,9 @@ class PocketSphinxRecognizer:
         best = self._reading()
         grammar = self._grammar_for(self._context)
         # Only an answer already short enough to be one of the phrases is re-read.
-        if grammar is not None and len(best.text.split()) <= grammar[1]:
+        limit = reread_limit(self._context)
+        longest = grammar[1] if grammar is not None else 0
+        if grammar is not None and len(best.text.split()) <= min(longest, limit or longest):
             constrained = self._decode_again(grammar[0])
             if constrained.text and constrained.confidence >= best.confidence - GRAMMAR_MARGIN:
                 best = constrained

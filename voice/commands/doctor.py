@@ -1,0 +1,165 @@
+"""`checkin doctor`: what the app would use on this machine, and how to fix what is missing."""
+
+from __future__ import annotations
+
+import json
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+
+from audio.errors import AudioError
+from store.errors import StoreError
+from voice.config import Config, load_config, with_flags
+from voice.errors import CheckinError
+
+
+@dataclass
+class Report:
+    """One section per component; a problem stops the app, a warning only limits it."""
+
+    sections: dict[str, Any] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _audio_devices(report: Report) -> None:
+    try:
+        from audio.mic import _sounddevice
+
+        devices = list(_sounddevice().query_devices())
+    except (AudioError, OSError) as error:
+        report.sections["audio"] = {"inputs": [], "outputs": []}
+        report.warnings.append(f"audio devices unavailable: {error}")
+        return
+    inputs = [f"{i}: {d['name']}" for i, d in enumerate(devices) if d["max_input_channels"] > 0]
+    outputs = [f"{i}: {d['name']}" for i, d in enumerate(devices) if d["max_output_channels"] > 0]
+    report.sections["audio"] = {"inputs": inputs, "outputs": outputs}
+    if not inputs:
+        report.warnings.append(
+            "no microphone found: plug one in for `checkin listen`; `checkin text`, "
+            "`checkin demo` and --audio-in FILE work without one"
+        )
+    if not outputs:
+        report.warnings.append(
+            "no speakers found: prompts will be printed instead; use --say-to FILE.wav to keep them"
+        )
+
+
+def _recognizer(report: Report, config: Config) -> None:
+    from voice.recognizers import load_recognizer
+
+    try:
+        recognizer, why = load_recognizer(
+            config.engine, vocabulary=config.partners, configured_model=config.vosk_model
+        )
+        report.sections["recognizer"] = {"engine": recognizer.name, "why": why}
+    except (CheckinError, AudioError) as error:
+        report.sections["recognizer"] = {"engine": None, "why": str(error)}
+        report.problems.append(f"speech recognizer: {error}")
+
+
+def _voice(report: Report) -> None:
+    from voice.tts import Speaker
+
+    try:
+        with Speaker(timeout_s=15.0) as speaker:
+            report.sections["tts"] = speaker.describe()
+    except (CheckinError, AudioError) as error:
+        report.sections["tts"] = None
+        report.problems.append(f"text-to-speech: {error}")
+
+
+def _database(report: Report, config: Config) -> None:
+    from store import open_store
+
+    path = config.db_path
+    info: dict[str, Any] = {"path": str(path), "from": config.origin("db_path")}
+    report.sections["database"] = info
+    if not path.exists():
+        info["state"] = "not created yet (the first check-in creates it, mode 0600 in a 0700 folder)"
+        return
+    info["mode"] = oct(stat.S_IMODE(path.stat().st_mode))
+    info["folder_mode"] = oct(stat.S_IMODE(path.parent.stat().st_mode))
+    if stat.S_IMODE(path.stat().st_mode) & 0o077:
+        report.warnings.append(f"{path} is readable by others: run `chmod 600 {path}`")
+    try:
+        store = open_store(path, create=False)
+    except StoreError as error:
+        info["state"] = "unusable"
+        report.problems.append(f"database: {error}")
+        return
+    try:
+        info["schema_version"] = store.schema_version
+        info["state"] = "ok"
+    finally:
+        store.close()
+
+
+def diagnose(config: Config) -> Report:
+    report = Report()
+    report.sections["config"] = {
+        "file": str(config.source) if config.source else "none (defaults are in effect)",
+        "partners": list(config.partners),
+        "wake_phrase": config.wake_phrase,
+        "engine": config.engine,
+        "db": str(config.db_path),
+        "origins": {
+            key: config.origin(key) for key in ("partners", "engine", "db_path", "vosk_model")
+        },
+    }
+    _audio_devices(report)
+    _recognizer(report, config)
+    _voice(report)
+    _database(report, config)
+    return report
+
+
+def _print(report: Report) -> None:
+    config = report.sections["config"]
+    click.echo(f"config:      {config['file']}")
+    click.echo(f"partners:    {', '.join(config['partners'])} ({config['origins']['partners']})")
+    click.echo(f"wake phrase: {config['wake_phrase']}")
+    audio = report.sections["audio"]
+    click.echo(f"microphones: {'; '.join(audio['inputs']) or 'none'}")
+    click.echo(f"speakers:    {'; '.join(audio['outputs']) or 'none'}")
+    click.echo(f"recognizer:  {report.sections['recognizer']['why']}")
+    click.echo(f"voice:       {report.sections['tts'] or 'unavailable'}")
+    database = report.sections["database"]
+    details = ", ".join(f"{k} {v}" for k, v in database.items() if k not in ("path", "from"))
+    click.echo(f"database:    {database['path']} ({database['from']}): {details}")
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}")
+    for problem in report.problems:
+        click.echo(f"problem: {problem}")
+    click.echo("ok: the app can run" if not report.problems else "the app cannot run yet")
+
+
+@click.command("doctor")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), help="Database file.")
+@click.option("--engine", type=click.Choice(["auto", "vosk", "pocketsphinx"]), help="Recognizer.")
+@click.option("--partners", help="The two partners' names, e.g. Ana,Sam.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def command(db_path: Path | None, engine: str | None, partners: str | None, as_json: bool) -> None:
+    """Report the devices, recognizer, voice, database and config the app would use.
+
+    Each problem comes with its fix. Exits 0 when the app can run.
+
+    \b
+    Example:
+      checkin doctor
+      checkin doctor --json --db ~/couple.db
+    """
+    config = with_flags(load_config(), db_path=db_path, engine=engine, partners=partners)
+    report = diagnose(config)
+    if as_json:
+        click.echo(json.dumps(
+            {**report.sections, "problems": report.problems, "warnings": report.warnings},
+            indent=2,
+        ))
+    else:
+        _print(report)
+    if report.problems:
+        raise SystemExit(1)

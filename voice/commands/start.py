@@ -1,0 +1,63 @@
+"""`checkin start`: run one spoken check-in now."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from voice.runtime import audio_options
+
+
+@click.command("start")
+@audio_options
+@click.option("--seed", type=int, help="Choose the variants of the lines (default: the session id).")
+@click.option("--budget", type=click.FloatRange(min=20.0), default=120.0, show_default=True,
+              help="Seconds of audio the check-in may take before it closes.")
+def command(
+    partners: str | None, db_path: Path | None, engine: str | None, model: Path | None,
+    mic: str | None, audio_in: Path | None, use_replies: bool, speaker: str | None,
+    say_to: Path | None, mute: bool, as_json: bool, replies: tuple[Path, ...], seed: int | None, budget: float,
+) -> None:
+    """Run one spoken check-in now, without waiting for the wake phrase.
+
+    The partners answer into the microphone (or a WAV file, or scripted reply
+    files); every answer is saved the moment it is understood.
+
+    \b
+    Example:
+      checkin start --partners Ana,Sam
+      checkin start --replies a1.wav a2.wav a3.wav --mute --json
+    """
+    from store import open_store
+    from voice.config import load_config, with_flags
+    from voice.runtime import (
+        Console, closing_all, load_engine, open_source, open_voice, reply_files,
+    )
+    from voice.spoken_run import SpokenEdges, spoken_checkin
+    from voice.tts import Speaker
+
+    config = with_flags(
+        load_config(), partners=partners, db_path=db_path, engine=engine, mic=mic, speaker=speaker
+    )
+    console = Console(as_json)
+    with closing_all() as stack:
+        source = open_source(config.mic, audio_in, reply_files(use_replies, replies), console.warn)
+        stack.callback(source.close)
+        output = open_voice(config.speaker, say_to, mute, console.warn, stack)
+        recognizer = load_engine(config, model, console)
+        renderer = stack.enter_context(Speaker())
+        store = open_store(config.db_path)
+        stack.callback(store.close)
+        edges = SpokenEdges(
+            source, recognizer, renderer, output,
+            on_turn=lambda turn: console.line(f"{turn.speaker}: {turn.text}"),
+        )
+        result = spoken_checkin(edges, config.partners, store, seed=seed, budget_s=budget)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+    else:
+        state = "completed" if result.completed else "not completed"
+        click.echo(f"session {result.session_id} {state}, {result.duration_s:.1f} s, "
+                   f"{len(result.entries)} entries saved to {config.db_path}")

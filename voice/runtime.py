@@ -1,0 +1,190 @@
+"""Builds the edges of a spoken check-in from command-line options.
+
+`start`, `listen` and `demo` share these options; this module turns them into a
+FrameSource, a voice output, a recognizer and a store, and closes them again.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+import click
+
+from audio.errors import AudioError
+from audio.playback import NoSpeaker, is_available, play
+from audio.source import FrameSource
+from audio.wavout import AppendingWavWriter
+from voice.config import Config
+from voice.errors import CheckinError
+
+
+def audio_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """The options every spoken command takes, in the order help shows them."""
+    options = [
+        click.option("--partners", metavar="A,B", help="The two partners, in the order asked."),
+        click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+                     help="The check-in database (default: config, CHECKIN_DB, data folder)."),
+        click.option("--engine", type=click.Choice(["auto", "vosk", "pocketsphinx"]),
+                     help="Speech recognizer (default: auto = Vosk if an English model is installed)."),
+        click.option("--model", type=click.Path(file_okay=False, path_type=Path),
+                     help="A Vosk model folder."),
+        click.option("--mic", help="Microphone: device index or part of its name."),
+        click.option("--audio-in", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Hear a WAV file instead of the microphone."),
+        click.option("--replies", "use_replies", is_flag=True,
+                     help="Hear the WAV files listed after the options, one per listening."),
+        click.option("--speaker", help="Speaker: device index or part of its name."),
+        click.option("--say-to", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Write the assistant's speech to this WAV instead of the speakers."),
+        click.option("--mute", is_flag=True, help="Do not voice the prompts (they are printed)."),
+        click.option("--json", "as_json", is_flag=True,
+                     help="Print one summary object on stdout; the conversation goes to stderr."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return click.argument(
+        "replies", nargs=-1, type=click.Path(dir_okay=False, path_type=Path), metavar="[REPLY.wav]..."
+    )(function)
+
+
+def reply_files(use_replies: bool, replies: tuple[Path, ...]) -> tuple[Path, ...]:
+    """`--replies A.wav B.wav`: the files are the command's arguments, allowed only with the flag."""
+    if replies and not use_replies:
+        raise CheckinError(
+            f"unexpected file {replies[0]}: to feed reply WAVs, put --replies before them"
+        )
+    if use_replies and not replies:
+        raise CheckinError("--replies needs at least one WAV file after it")
+    return replies
+
+
+def open_source(
+    mic: str | None, audio_in: Path | None, replies: Sequence[Path], warn: Callable[[str], None]
+) -> FrameSource:
+    """The one place "microphone" frames come from."""
+    chosen = [name for name, value in (("--mic", mic), ("--audio-in", audio_in),
+                                       ("--replies", replies)) if value]
+    if len(chosen) > 1:
+        raise CheckinError(f"{' and '.join(chosen)} both name the input; pass only one of them")
+    if replies:
+        from audio.sources import RepliesSource
+
+        source = RepliesSource(list(replies))
+        for warning in source.warnings:
+            warn(warning)
+        return source
+    if audio_in:
+        from audio.sources import WavFileSource
+
+        file_source = WavFileSource(audio_in)
+        for warning in getattr(file_source, "warnings", []):
+            warn(warning)
+        return file_source
+    from audio.mic import MicSource, resolve_device
+
+    return MicSource(resolve_device(mic))
+
+
+class PrintedVoice:
+    """No speech is played; the transcript already shows the text."""
+
+    def emit(self, pcm: bytes) -> None:
+        """Nothing to play."""
+
+
+@dataclass
+class SpeakerVoice:
+    """Plays prompts on a speaker; if the speaker is gone, falls back to text with one warning."""
+
+    device: str | None
+    warn: Callable[[str], None]
+    lost: bool = False
+
+    def emit(self, pcm: bytes) -> None:
+        if self.lost:
+            return
+        try:
+            play(pcm, self.device)
+        except NoSpeaker as error:
+            self.lost = True
+            self.warn(f"{error}; printing the prompts instead")
+
+
+@dataclass
+class WavVoice:
+    """Appends the assistant's speech to a WAV file (--say-to)."""
+
+    writer: AppendingWavWriter
+
+    def emit(self, pcm: bytes) -> None:
+        self.writer.write(pcm)
+
+
+def open_voice(
+    speaker: str | None, say_to: Path | None, mute: bool, warn: Callable[[str], None],
+    stack: ExitStack, play_by_default: bool = True,
+) -> SpeakerVoice | WavVoice | PrintedVoice:
+    chosen = [name for name, value in (("--speaker", speaker), ("--say-to", say_to),
+                                       ("--mute", mute)) if value]
+    if len(chosen) > 1:
+        raise CheckinError(f"{' and '.join(chosen)} both name the output; pass only one of them")
+    if mute:
+        return PrintedVoice()
+    if say_to:
+        return WavVoice(stack.enter_context(AppendingWavWriter(say_to)))
+    if speaker is None and not play_by_default:
+        return PrintedVoice()
+    if not is_available(speaker):
+        if speaker is not None or play_by_default:
+            warn("no speaker available: printing the prompts instead (use --say-to FILE.wav to keep "
+                 "the voice)")
+        return PrintedVoice()
+    return SpeakerVoice(speaker, warn)
+
+
+@dataclass
+class Console:
+    """Where the conversation and warnings are shown (stderr when stdout carries JSON)."""
+
+    as_json: bool
+    warned: set[str] = field(default_factory=set)
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr if self.as_json else sys.stdout
+
+    def line(self, text: str) -> None:
+        print(text, file=self.stream, flush=True)
+
+    def warn(self, text: str) -> None:
+        if text not in self.warned:
+            self.warned.add(text)
+            print(f"checkin: warning: {text}", file=sys.stderr, flush=True)
+
+
+def load_engine(config: Config, model: Path | None, console: Console) -> Any:
+    """The recognizer; says once which engine was picked and why."""
+    from voice.recognizers import load_recognizer
+
+    recognizer, why = load_recognizer(
+        config.engine, model=model, vocabulary=list(config.partners) + config.wake_phrase.split(),
+        configured_model=config.vosk_model,
+    )
+    print(f"checkin: {why}", file=sys.stderr, flush=True)
+    return recognizer
+
+
+@contextmanager
+def closing_all() -> Iterator[ExitStack]:
+    """An ExitStack that also turns a failing output file into a clear error."""
+    with ExitStack() as stack:
+        try:
+            yield stack
+        except OSError as error:
+            raise AudioError(f"audio output failed ({error.strerror or error}); check the path "
+                             "and free disk space") from error

@@ -1,0 +1,187 @@
+"""The spoken edges of a check-in: frames in through the endpointer and recognizer, voice out.
+
+`run_checkin` (voice/session.py) drives the dialogue; these classes are the Ears,
+Mouth and Clock it is given for a spoken check-in. The same objects serve a live
+microphone, a WAV file and scripted replies: only the FrameSource differs.
+
+Half-duplex: while the assistant speaks, and for a short tail after it, the
+source's frames are dropped (`FrameSource.skip_to`), so the assistant never
+hears itself and no partner turn overlaps an assistant turn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from audio.endpoint import Endpointer, NoSpeech, SpeechStarted, UtteranceEnded
+from audio.frames import Frame, split_into_frames, to_samples, to_seconds
+from audio.source import FrameSource
+from voice.dialogue import Silence
+from voice.recognizers.base import Recognizer
+from voice.session import ASSISTANT, InputEnded, Turn, Utterance
+
+HALF_DUPLEX_TAIL_S = 0.25
+"""Input dropped after the assistant stops: the room's echo of its last word."""
+
+SOFT_ENDING_S = 0.3
+"""Non-speech audio after speech that still goes to the recognizer at once: soft word endings
+fall below the speech test. Longer silence is held back and fed only if speech resumes, so the
+recognizer never decodes the trailing room noise (PocketSphinx heard "if" in it)."""
+
+StatusCallback = Callable[[str], None]
+"""Told "listening", "thinking" or "speaking" as the state changes (for a status line)."""
+
+TurnCallback = Callable[[Turn], None]
+"""Told each turn as it happens (the live transcript); an assistant turn before it is spoken."""
+
+
+def quiet(_: str) -> None:
+    """No status line."""
+
+
+class AudioClock:
+    """Samples heard plus samples spoken: the only time the app knows."""
+
+    def __init__(self, position: int = 0) -> None:
+        self.position = position
+
+    def now_s(self) -> float:
+        return to_seconds(self.position)
+
+
+class FrameRecorder(Protocol):
+    """Somewhere both sides of a conversation can be written at their clock positions."""
+
+    def write(self, frame: Frame) -> None: ...
+
+
+class VoiceOutput(Protocol):
+    """Where the assistant's rendered speech goes: speakers, a WAV file, or nowhere."""
+
+    def emit(self, pcm: bytes) -> None: ...
+
+
+class Renderer(Protocol):
+    """Text to 16 kHz mono int16 PCM (the TTS engine)."""
+
+    def render(self, text: str) -> bytes: ...
+
+
+@dataclass
+class SpokenEars:
+    """Hears a partner's answer: frames -> endpointer -> recognizer -> text on the clock."""
+
+    source: FrameSource
+    recognizer: Recognizer
+    endpointer: Endpointer
+    clock: AudioClock
+    recorder: FrameRecorder | None = None
+    status: StatusCallback = quiet
+    cue: Callable[[], None] | None = None
+    """Played just before listening starts (an earcon), if any."""
+    on_turn: TurnCallback | None = None
+
+    def listen(
+        self, context: str, partner: str, timeout_s: float
+    ) -> Utterance | Silence | InputEnded:
+        if self.cue is not None:
+            self.cue()
+        self.status("listening")
+        self.source.listening_started()
+        deadline = self.clock.position + to_samples(max(timeout_s, 0.0))
+        self._start_endpointer(deadline)
+        in_speech = False
+        held: list[Frame] = []
+        while True:
+            frame = self.source.read()
+            if frame is None:
+                if in_speech:
+                    self.recognizer.end()
+                self.source.listening_ended(False)
+                return InputEnded(self.clock.now_s())
+            self.clock.position = frame.end
+            if self.recorder is not None:
+                self.recorder.write(frame)
+            events = self.endpointer.push(frame)
+            if in_speech and not any(isinstance(e, SpeechStarted) for e in events):
+                if frame.end - self.endpointer.last_speech_end <= to_samples(SOFT_ENDING_S):
+                    for paused in held:
+                        self.recognizer.accept(paused)
+                    held.clear()
+                    self.recognizer.accept(frame)
+                else:
+                    held.append(frame)
+            for event in events:
+                if isinstance(event, SpeechStarted):
+                    in_speech = True
+                    first = event.preroll[0].start if event.preroll else event.position
+                    self.recognizer.begin(context, first)
+                    for early in event.preroll:
+                        self.recognizer.accept(early)
+                elif isinstance(event, UtteranceEnded):
+                    in_speech = False
+                    held.clear()
+                    self.status("thinking")
+                    heard = self.recognizer.end()
+                    if heard.text.strip():
+                        self.source.listening_ended(True)
+                        utterance = Utterance(
+                            text=heard.text,
+                            start_s=to_seconds(event.speech_start),
+                            end_s=to_seconds(event.speech_end),
+                            confidence=heard.confidence,
+                        )
+                        if self.on_turn is not None:
+                            self.on_turn(Turn(partner, heard.text, utterance.start_s, utterance.end_s))
+                        return utterance
+                    # Sound that held no words (a cough, a door): keep listening until the deadline.
+                    if self.clock.position >= deadline:
+                        self.source.listening_ended(False)
+                        return Silence(self.clock.now_s())
+                    self.status("listening")
+                    self._start_endpointer(deadline)
+                elif isinstance(event, NoSpeech):
+                    self.source.listening_ended(False)
+                    return Silence(to_seconds(event.position))
+
+    def _start_endpointer(self, deadline: int) -> None:
+        self.endpointer.no_speech_timeout = max(deadline - self.clock.position, 1)
+        self.endpointer.start(self.clock.position)
+
+
+@dataclass
+class SpokenMouth:
+    """Speaks a prompt: renders it, sends it out, and moves the clock past it (half-duplex)."""
+
+    renderer: Renderer
+    output: VoiceOutput
+    source: FrameSource
+    clock: AudioClock
+    recorder: FrameRecorder | None = None
+    status: StatusCallback = quiet
+    tail_s: float = HALF_DUPLEX_TAIL_S
+    on_turn: TurnCallback | None = None
+
+    def say(self, text: str) -> Turn:
+        self.status("speaking")
+        if self.on_turn is not None:
+            now = self.clock.now_s()
+            self.on_turn(Turn(ASSISTANT, text, now, now))
+        pcm = self.renderer.render(text)
+        return self.play(pcm, text)
+
+    def play(self, pcm: bytes, text: str = "") -> Turn:
+        """Send already-rendered audio out (a prompt or an earcon) on the clock."""
+        start = self.clock.position
+        self.output.emit(pcm)
+        if self.recorder is not None:
+            for frame in split_into_frames(pcm, start):
+                self.recorder.write(frame)
+        self.clock.position = start + len(pcm) // 2
+        end_s = self.clock.now_s()
+        # Whatever the microphone picked up while we spoke is dropped, and the clock keeps it.
+        self.clock.position += to_samples(self.tail_s)
+        self.source.skip_to(self.clock.position)
+        return Turn(ASSISTANT, text, to_seconds(start), end_s)

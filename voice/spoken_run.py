@@ -1,0 +1,62 @@
+"""One spoken check-in from already-open edges: shared by `start`, `listen` and `demo`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from audio.endpoint import Endpointer
+from audio.source import FrameSource
+from voice.recognizers.base import Recognizer
+from voice.session import CheckinStore, SessionResult, run_checkin
+from voice.spoken import (
+    AudioClock,
+    FrameRecorder,
+    Renderer,
+    SpokenEars,
+    SpokenMouth,
+    StatusCallback,
+    TurnCallback,
+    VoiceOutput,
+    quiet,
+)
+
+
+@dataclass
+class SpokenEdges:
+    """Everything a spoken check-in touches, opened by the caller."""
+
+    source: FrameSource
+    recognizer: Recognizer
+    renderer: Renderer
+    output: VoiceOutput
+    clock: AudioClock = field(default_factory=AudioClock)
+    recorder: FrameRecorder | None = None
+    endpointer: Endpointer = field(default_factory=Endpointer)
+    on_turn: TurnCallback | None = None
+    status: StatusCallback = quiet
+
+    def ears(self) -> SpokenEars:
+        return SpokenEars(
+            self.source, self.recognizer, self.endpointer, self.clock, self.recorder,
+            status=self.status, on_turn=self.on_turn,
+        )
+
+    def mouth(self) -> SpokenMouth:
+        return SpokenMouth(
+            self.renderer, self.output, self.source, self.clock, self.recorder,
+            status=self.status, on_turn=self.on_turn,
+        )
+
+
+def spoken_checkin(
+    edges: SpokenEdges,
+    partners: tuple[str, str],
+    store: CheckinStore,
+    seed: int | None = None,
+    budget_s: float = 120.0,
+) -> SessionResult:
+    """Run one check-in through the spoken edges; every answer is stored as it is understood."""
+    return run_checkin(
+        partners, edges.ears(), edges.mouth(), edges.clock, store, edges.recognizer.name,
+        seed=seed, budget_s=budget_s,
+    )
