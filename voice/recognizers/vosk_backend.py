@@ -28,7 +28,7 @@ from voice.recognizers.base import (
     clean_words,
     empty_utterance,
 )
-from voice.recognizers.phrases import constrained_phrases
+from voice.recognizers.phrases import constrained_phrases, reread_limit
 
 UNKNOWN = "[unk]"
 
@@ -87,7 +87,10 @@ class VoskRecognizer:
 
     def begin(self, context: str | None = None, start: int = 0) -> None:
         """Start an utterance at sample `start` (the first frame's stamp takes precedence)."""
-        phrases = self._known_phrases(constrained_phrases(context, self._vocabulary))
+        # Free answers (contexts that only re-read short answers in PocketSphinx) stay free:
+        # a Vosk grammar would force every sentence into one of the command phrases.
+        free = reread_limit(context) is not None
+        phrases = [] if free else self._known_phrases(constrained_phrases(context, self._vocabulary))
         self._constrained = bool(phrases)
         self._recognizer = self._new_recognizer(phrases)
         self._origin = start
