@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
+from spoken_helpers import ReplyBank
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,7 +20,9 @@ ENGLISH_VOSK_MODEL = os.environ.get("CHECKIN_VOSK_MODEL")
 
 
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
@@ -29,3 +32,9 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
         if name.startswith("CHECKIN_"):
             monkeypatch.delenv(name, raising=False)
     return home
+
+
+@pytest.fixture(scope="session")
+def replies(tmp_path_factory: pytest.TempPathFactory) -> ReplyBank:
+    """Spoken reply WAVs in the partners' flite voices, made once per test run."""
+    return ReplyBank(tmp_path_factory.mktemp("replies"))

@@ -5,8 +5,6 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from audio.wav import write_wav
 
 VOICES = {"Ana": "slt", "Sam": "rms"}
@@ -31,8 +29,3 @@ class ReplyBank:
         if not path.exists():
             write_wav(path, bytes(2 * int(seconds * 16000)))
         return path
-
-
-@pytest.fixture(scope="session")
-def replies(tmp_path_factory: pytest.TempPathFactory) -> ReplyBank:
-    return ReplyBank(tmp_path_factory.mktemp("replies"))

@@ -13,7 +13,9 @@ import pytest
 from voice.cli import cli
 
 
-def checkin(*args: str, env: dict[str, str] | None = None, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def checkin(
+    *args: str, env: dict[str, str] | None = None, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "voice", *args],
         capture_output=True,
@@ -52,7 +54,9 @@ def doctor_config(env: dict[str, str] | None = None, *flags: str) -> dict[str, o
     return json.loads(result.stdout)["config"]
 
 
-def test_precedence_flag_over_environment_over_file_over_default(isolated_home: Path, tmp_path: Path) -> None:
+def test_precedence_flag_over_environment_over_file_over_default(
+    isolated_home: Path, tmp_path: Path
+) -> None:
     assert doctor_config()["origins"]["db_path"] == "default"  # type: ignore[index]
     write_config(isolated_home, f'db = "{tmp_path / "file.db"}"\npartners = ["Ana", "Sam"]\n')
     config = doctor_config()
@@ -60,7 +64,9 @@ def test_precedence_flag_over_environment_over_file_over_default(isolated_home: 
     assert config["partners"] == ["Ana", "Sam"]
     config = doctor_config({"CHECKIN_DB": str(tmp_path / "env.db")})
     assert config["db"] == str(tmp_path / "env.db")
-    config = doctor_config({"CHECKIN_DB": str(tmp_path / "env.db")}, "--db", str(tmp_path / "flag.db"))
+    config = doctor_config(
+        {"CHECKIN_DB": str(tmp_path / "env.db")}, "--db", str(tmp_path / "flag.db")
+    )
     assert config["db"] == str(tmp_path / "flag.db")
     assert config["origins"]["db_path"] == "flag"  # type: ignore[index]
 

@@ -26,7 +26,9 @@ def test_defaults_without_a_file(isolated_home: Path) -> None:
     assert config.origin("db_path") == "default"
 
 
-def test_file_then_environment_then_flag(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_file_then_environment_then_flag(
+    isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = write_config(
         isolated_home, 'partners = ["Ana", "Sam"]\ndb = "/tmp/from-file.db"\nreminder = "9:05"\n'
     )

@@ -10,14 +10,30 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from spoken_helpers import ReplyBank, replies  # noqa: F401  (fixture)
+from spoken_helpers import ReplyBank
 
 
 def start(db: Path, files: list[Path], *extra: str) -> dict[str, Any]:
     result = subprocess.run(
-        [sys.executable, "-m", "voice", "start", "--partners", "Ana,Sam", "--db", str(db),
-         "--mute", "--json", *extra, "--replies", *map(str, files)],
-        capture_output=True, text=True, timeout=300, env=dict(os.environ),
+        [
+            sys.executable,
+            "-m",
+            "voice",
+            "start",
+            "--partners",
+            "Ana,Sam",
+            "--db",
+            str(db),
+            "--mute",
+            "--json",
+            *extra,
+            "--replies",
+            *map(str, files),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=dict(os.environ),
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
@@ -34,19 +50,22 @@ def partner_turns(summary: dict[str, Any]) -> list[dict[str, Any]]:
 
 def assert_turns_never_overlap(summary: dict[str, Any]) -> None:
     turns = summary["turns"]
-    for earlier, later in zip(turns, turns[1:]):
+    for earlier, later in zip(turns, turns[1:], strict=False):
         assert earlier["end_s"] <= later["start_s"] + 1e-6, (earlier, later)
 
 
 def test_appreciations_a_validated_need_and_nothing(replies: ReplyBank, tmp_path: Path) -> None:
     db = tmp_path / "checkin.db"
-    summary = start(db, [
-        replies.say("Ana", "I appreciated that you made me coffee this morning"),
-        replies.say("Sam", "Thank you for listening to me after my long day at work"),
-        replies.say("Ana", "I felt ignored when you were on your phone during dinner"),
-        replies.say("Sam", "I hear you and I am sorry it felt that way"),
-        replies.say("Sam", "No, not today"),
-    ])
+    summary = start(
+        db,
+        [
+            replies.say("Ana", "I appreciated that you made me coffee this morning"),
+            replies.say("Sam", "Thank you for listening to me after my long day at work"),
+            replies.say("Ana", "I felt ignored when you were on your phone during dinner"),
+            replies.say("Sam", "I hear you and I am sorry it felt that way"),
+            replies.say("Sam", "No, not today"),
+        ],
+    )
     assert summary["completed"] is True
     kinds = [(e["partner"], e["kind"], e["category"], e["validated"]) for e in summary["entries"]]
     assert kinds == [
@@ -65,13 +84,16 @@ def test_appreciations_a_validated_need_and_nothing(replies: ReplyBank, tmp_path
 
 def test_a_dismissal_is_logged_unvalidated_and_coached(replies: ReplyBank, tmp_path: Path) -> None:
     db = tmp_path / "checkin.db"
-    summary = start(db, [
-        replies.say("Ana", "skip"),
-        replies.say("Sam", "skip"),
-        replies.say("Ana", "I felt hurt when you cancelled our plans at the last minute"),
-        replies.say("Sam", "Oh come on, you are too sensitive"),
-        replies.say("Sam", "pass"),
-    ])
+    summary = start(
+        db,
+        [
+            replies.say("Ana", "skip"),
+            replies.say("Sam", "skip"),
+            replies.say("Ana", "I felt hurt when you cancelled our plans at the last minute"),
+            replies.say("Sam", "Oh come on, you are too sensitive"),
+            replies.say("Sam", "pass"),
+        ],
+    )
     responses = [e for e in summary["entries"] if e["kind"] == "response"]
     assert responses and responses[0]["validated"] is False
     assert rows(db, "select validated from entries where kind = 'response'") == [(0,)]
@@ -82,24 +104,32 @@ def test_a_dismissal_is_logged_unvalidated_and_coached(replies: ReplyBank, tmp_p
 
 def test_stop_ends_now_and_keeps_what_was_said(replies: ReplyBank, tmp_path: Path) -> None:
     db = tmp_path / "checkin.db"
-    summary = start(db, [
-        replies.say("Ana", "I appreciated the hug you gave me this morning"),
-        replies.say("Sam", "We are done for tonight"),
-        replies.say("Ana", "This reply is never asked for"),
-    ])
+    summary = start(
+        db,
+        [
+            replies.say("Ana", "I appreciated the hug you gave me this morning"),
+            replies.say("Sam", "We are done for tonight"),
+            replies.say("Ana", "This reply is never asked for"),
+        ],
+    )
     assert summary["completed"] is False
     assert [e["kind"] for e in summary["entries"]] == ["appreciation"]
     assert rows(db, "select completed from sessions") == [(0,)]
     assert rows(db, "select count(*) from entries") == [(1,)]
 
 
-def test_repeat_asks_again_and_silence_asks_in_other_words(replies: ReplyBank, tmp_path: Path) -> None:
-    summary = start(tmp_path / "checkin.db", [
-        replies.say("Ana", "Say that again"),
-        replies.say("Ana", "I appreciated that you made me coffee this morning"),
-        replies.silence(),
-        replies.silence(),
-    ])
+def test_repeat_asks_again_and_silence_asks_in_other_words(
+    replies: ReplyBank, tmp_path: Path
+) -> None:
+    summary = start(
+        tmp_path / "checkin.db",
+        [
+            replies.say("Ana", "Say that again"),
+            replies.say("Ana", "I appreciated that you made me coffee this morning"),
+            replies.silence(),
+            replies.silence(),
+        ],
+    )
     assistant = [t["text"] for t in summary["turns"] if t["speaker"] == "assistant"]
     asked_ana = [text for text in assistant if text.startswith("Ana") and "appreciate" in text]
     assert len(asked_ana) >= 2, assistant  # repeated on request
@@ -129,9 +159,12 @@ def test_the_budget_running_out_jumps_to_the_closing(replies: ReplyBank, tmp_pat
 def test_partner_turn_ends_where_speech_ends_and_latency_is_on_the_clock(
     replies: ReplyBank, tmp_path: Path
 ) -> None:
-    summary = start(tmp_path / "checkin.db", [
-        replies.say("Ana", "I appreciated that you made me coffee this morning"),
-    ])
+    summary = start(
+        tmp_path / "checkin.db",
+        [
+            replies.say("Ana", "I appreciated that you made me coffee this morning"),
+        ],
+    )
     turns = summary["turns"]
     answer_index = next(i for i, t in enumerate(turns) if t["speaker"] == "Ana")
     answer, reply = turns[answer_index], turns[answer_index + 1]

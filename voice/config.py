@@ -72,11 +72,11 @@ def parse_partners(value: str | list[Any], where: str = "--partners") -> tuple[s
     """Two distinct, non-empty names, from "A,B" or a TOML list."""
     names = value.split(",") if isinstance(value, str) else value
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        raise CheckinError(f"{where}: partners must be two names, for example \"Ana,Sam\"")
+        raise CheckinError(f'{where}: partners must be two names, for example "Ana,Sam"')
     cleaned = [n.strip() for n in names]
     if len(cleaned) != 2 or not all(cleaned):
         raise CheckinError(
-            f"{where}: partners must be exactly two non-empty names, for example \"Ana,Sam\" "
+            f'{where}: partners must be exactly two non-empty names, for example "Ana,Sam" '
             f"(got {value!r})"
         )
     if cleaned[0].casefold() == cleaned[1].casefold():
@@ -92,7 +92,7 @@ def parse_engine(value: Any, where: str = "--engine") -> str:
 
 def parse_time_of_day(value: Any, where: str) -> str:
     if not isinstance(value, str) or not _TIME_OF_DAY.match(value.strip()):
-        raise CheckinError(f"{where}: expected a time like \"21:00\" (got {value!r})")
+        raise CheckinError(f'{where}: expected a time like "21:00" (got {value!r})')
     hours, minutes = value.strip().split(":")
     return f"{int(hours):02d}:{minutes}"
 
@@ -111,13 +111,20 @@ def _device(value: Any, where: str) -> str:
 
 def _quiet_hours(value: Any, where: str) -> tuple[str, str]:
     if not isinstance(value, str) or value.count("-") != 1:
-        raise CheckinError(f"{where}: expected a range like \"23:00-07:00\" (got {value!r})")
+        raise CheckinError(f'{where}: expected a range like "23:00-07:00" (got {value!r})')
     start, end = value.split("-")
     return parse_time_of_day(start, where), parse_time_of_day(end, where)
 
 
 _FILE_KEYS = (
-    "partners", "wake_phrase", "engine", "vosk_model", "mic", "speaker", "db", "reminder",
+    "partners",
+    "wake_phrase",
+    "engine",
+    "vosk_model",
+    "mic",
+    "speaker",
+    "db",
+    "reminder",
     "quiet_hours",
 )
 
@@ -127,7 +134,9 @@ def _read_file(path: Path) -> dict[str, Any]:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
-        raise CheckinError(f"config file {path} is not valid TOML ({error}); fix or remove it") from error
+        raise CheckinError(
+            f"config file {path} is not valid TOML ({error}); fix or remove it"
+        ) from error
     except OSError as error:
         raise CheckinError(
             f"cannot read config file {path} ({error.strerror}); check its permissions"
@@ -140,7 +149,9 @@ def load_config(path: Path | None = None) -> Config:
     Command-line flags are applied by the caller on top (see `with_flags`).
     """
     origins: dict[str, str] = {}
-    explicit = path or (Path(os.environ["CHECKIN_CONFIG"]) if os.environ.get("CHECKIN_CONFIG") else None)
+    explicit = path or (
+        Path(os.environ["CHECKIN_CONFIG"]) if os.environ.get("CHECKIN_CONFIG") else None
+    )
     config_path = explicit or default_config_path()
     if explicit and not explicit.is_file():
         raise CheckinError(
@@ -154,9 +165,7 @@ def load_config(path: Path | None = None) -> Config:
 
     unknown = sorted(set(raw) - set(_FILE_KEYS))
     if unknown:
-        raise CheckinError(
-            f"unknown {where(unknown[0])}; known keys are: {', '.join(_FILE_KEYS)}"
-        )
+        raise CheckinError(f"unknown {where(unknown[0])}; known keys are: {', '.join(_FILE_KEYS)}")
     values: dict[str, Any] = {}
     parsers = {
         "partners": lambda v: parse_partners(v, where("partners")),

@@ -32,7 +32,8 @@ def load_demo_script(path: Path = DEMO_SCRIPT) -> DemoScript:
     partners = tuple(data["partners"])
     voices = data["voices"]
     answers = tuple(
-        DemoAnswer(item["partner"], voices[item["partner"]], item["text"]) for item in data["answers"]
+        DemoAnswer(item["partner"], voices[item["partner"]], item["text"])
+        for item in data["answers"]
     )
     return DemoScript((partners[0], partners[1]), answers)
 
@@ -51,7 +52,9 @@ def synthesize_answers(script: DemoScript, folder: Path) -> list[Path]:
         try:
             subprocess.run(
                 [flite, "-voice", answer.voice, "-t", answer.text, "-o", str(path)],
-                check=True, capture_output=True, timeout=60,
+                check=True,
+                capture_output=True,
+                timeout=60,
             )
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
             raise CheckinError(

@@ -27,33 +27,58 @@ def audio_options(function: Callable[..., Any]) -> Callable[..., Any]:
     """The options every spoken command takes, in the order help shows them."""
     options = [
         click.option("--partners", metavar="A,B", help="The two partners, in the order asked."),
-        click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
-                     help="The check-in database (default: config, CHECKIN_DB, data folder)."),
-        click.option("--engine", type=click.Choice(["auto", "vosk", "pocketsphinx"]),
-                     help="Speech recognizer (default: auto = Vosk if an English model is installed)."),
-        click.option("--model", type=click.Path(file_okay=False, path_type=Path),
-                     help="A Vosk model folder."),
+        click.option(
+            "--db",
+            "db_path",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="The check-in database (default: config, CHECKIN_DB, data folder).",
+        ),
+        click.option(
+            "--engine",
+            type=click.Choice(["auto", "vosk", "pocketsphinx"]),
+            help="Speech recognizer (default: auto = Vosk if an English model is installed).",
+        ),
+        click.option(
+            "--model", type=click.Path(file_okay=False, path_type=Path), help="A Vosk model folder."
+        ),
         click.option("--mic", help="Microphone: device index or part of its name."),
-        click.option("--audio-in", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Hear a WAV file instead of the microphone."),
-        click.option("--replies", "use_replies", is_flag=True,
-                     help="Hear the WAV files listed after the options, one per listening."),
+        click.option(
+            "--audio-in",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Hear a WAV file instead of the microphone.",
+        ),
+        click.option(
+            "--replies",
+            "use_replies",
+            is_flag=True,
+            help="Hear the WAV files listed after the options, one per listening.",
+        ),
         click.option("--speaker", help="Speaker: device index or part of its name."),
-        click.option("--say-to", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Write the assistant's speech to this WAV instead of the speakers."),
+        click.option(
+            "--say-to",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Write the assistant's speech to this WAV instead of the speakers.",
+        ),
         click.option("--mute", is_flag=True, help="Do not voice the prompts (they are printed)."),
-        click.option("--json", "as_json", is_flag=True,
-                     help="Print one summary object on stdout; the conversation goes to stderr."),
+        click.option(
+            "--json",
+            "as_json",
+            is_flag=True,
+            help="Print one summary object on stdout; the conversation goes to stderr.",
+        ),
     ]
     for option in reversed(options):
         function = option(function)
     return click.argument(
-        "replies", nargs=-1, type=click.Path(dir_okay=False, path_type=Path), metavar="[REPLY.wav]..."
+        "replies",
+        nargs=-1,
+        type=click.Path(dir_okay=False, path_type=Path),
+        metavar="[REPLY.wav]...",
     )(function)
 
 
 def reply_files(use_replies: bool, replies: tuple[Path, ...]) -> tuple[Path, ...]:
-    """`--replies A.wav B.wav`: the files are the command's arguments, allowed only with the flag."""
+    """`--replies A.wav B.wav`: the files are the arguments, allowed only after the flag."""
     if replies and not use_replies:
         raise CheckinError(
             f"unexpected file {replies[0]}: to feed reply WAVs, put --replies before them"
@@ -67,8 +92,11 @@ def open_source(
     mic: str | None, audio_in: Path | None, replies: Sequence[Path], warn: Callable[[str], None]
 ) -> FrameSource:
     """The one place "microphone" frames come from."""
-    chosen = [name for name, value in (("--mic", mic), ("--audio-in", audio_in),
-                                       ("--replies", replies)) if value]
+    chosen = [
+        name
+        for name, value in (("--mic", mic), ("--audio-in", audio_in), ("--replies", replies))
+        if value
+    ]
     if len(chosen) > 1:
         raise CheckinError(f"{' and '.join(chosen)} both name the input; pass only one of them")
     if replies:
@@ -126,11 +154,18 @@ class WavVoice:
 
 
 def open_voice(
-    speaker: str | None, say_to: Path | None, mute: bool, warn: Callable[[str], None],
-    stack: ExitStack, play_by_default: bool = True,
+    speaker: str | None,
+    say_to: Path | None,
+    mute: bool,
+    warn: Callable[[str], None],
+    stack: ExitStack,
+    play_by_default: bool = True,
 ) -> SpeakerVoice | WavVoice | PrintedVoice:
-    chosen = [name for name, value in (("--speaker", speaker), ("--say-to", say_to),
-                                       ("--mute", mute)) if value]
+    chosen = [
+        name
+        for name, value in (("--speaker", speaker), ("--say-to", say_to), ("--mute", mute))
+        if value
+    ]
     if len(chosen) > 1:
         raise CheckinError(f"{' and '.join(chosen)} both name the output; pass only one of them")
     if mute:
@@ -141,8 +176,10 @@ def open_voice(
         return PrintedVoice()
     if not is_available(speaker):
         if speaker is not None or play_by_default:
-            warn("no speaker available: printing the prompts instead (use --say-to FILE.wav to keep "
-                 "the voice)")
+            warn(
+                "no speaker available: printing the prompts instead (use --say-to FILE.wav to keep "
+                "the voice)"
+            )
         return PrintedVoice()
     return SpeakerVoice(speaker, warn)
 
@@ -169,11 +206,16 @@ class Console:
 
 def load_engine(config: Config, model: Path | None, console: Console) -> Any:
     """The recognizer; says once which engine was picked and why."""
-    from voice.recognizers import load_recognizer
+    # The engine runs in a restartable child process: a Kaldi abort or a hang costs one
+    # answer, not the evening (voice/recognizers/worker.py; the overhead measured is nil).
+    from voice.recognizers.worker import load_worker_recognizer
 
-    recognizer, why = load_recognizer(
-        config.engine, model=model, vocabulary=list(config.partners) + config.wake_phrase.split(),
+    recognizer, why = load_worker_recognizer(
+        config.engine,
+        model=model,
+        vocabulary=list(config.partners) + config.wake_phrase.split(),
         configured_model=config.vosk_model,
+        warn=console.warn,
     )
     print(f"checkin: {why}", file=sys.stderr, flush=True)
     return recognizer
@@ -186,5 +228,7 @@ def closing_all() -> Iterator[ExitStack]:
         try:
             yield stack
         except OSError as error:
-            raise AudioError(f"audio output failed ({error.strerror or error}); check the path "
-                             "and free disk space") from error
+            raise AudioError(
+                f"audio output failed ({error.strerror or error}); check the path "
+                "and free disk space"
+            ) from error

@@ -20,6 +20,8 @@ from audio.frames import Frame, split_into_frames, to_samples, to_seconds
 from audio.source import FrameSource
 from voice.dialogue import Silence
 from voice.recognizers.base import Recognizer
+from voice.recognizers.base import Utterance as RecognizerUtterance
+from voice.recognizers.worker import EngineCrashed
 from voice.session import ASSISTANT, InputEnded, Turn, Utterance
 
 HALF_DUPLEX_TAIL_S = 0.25
@@ -94,11 +96,12 @@ class SpokenEars:
         self._start_endpointer(deadline)
         in_speech = False
         held: list[Frame] = []
+        recognizer = _CrashGuard(self.recognizer)
         while True:
             frame = self.source.read()
             if frame is None:
                 if in_speech:
-                    self.recognizer.end()
+                    recognizer.end()
                 self.source.listening_ended(False)
                 return InputEnded(self.clock.now_s())
             self.clock.position = frame.end
@@ -108,23 +111,30 @@ class SpokenEars:
             if in_speech and not any(isinstance(e, SpeechStarted) for e in events):
                 if frame.end - self.endpointer.last_speech_end <= to_samples(SOFT_ENDING_S):
                     for paused in held:
-                        self.recognizer.accept(paused)
+                        recognizer.accept(paused)
                     held.clear()
-                    self.recognizer.accept(frame)
+                    recognizer.accept(frame)
                 else:
                     held.append(frame)
             for event in events:
                 if isinstance(event, SpeechStarted):
                     in_speech = True
                     first = event.preroll[0].start if event.preroll else event.position
-                    self.recognizer.begin(context, first)
+                    recognizer.begin(context, first)
                     for early in event.preroll:
-                        self.recognizer.accept(early)
+                        recognizer.accept(early)
                 elif isinstance(event, UtteranceEnded):
                     in_speech = False
                     held.clear()
                     self.status("thinking")
-                    heard = self.recognizer.end()
+                    heard = recognizer.end()
+                    if heard is None:
+                        # The engine died mid-answer and was restarted: not understood, so the
+                        # dialogue asks again instead of the check-in ending.
+                        self.source.listening_ended(True)
+                        return Utterance(
+                            "", to_seconds(event.speech_start), to_seconds(event.speech_end), 0.0
+                        )
                     if heard.text.strip():
                         self.source.listening_ended(True)
                         utterance = Utterance(
@@ -134,7 +144,9 @@ class SpokenEars:
                             confidence=heard.confidence,
                         )
                         if self.on_turn is not None:
-                            self.on_turn(Turn(partner, heard.text, utterance.start_s, utterance.end_s))
+                            self.on_turn(
+                                Turn(partner, heard.text, utterance.start_s, utterance.end_s)
+                            )
                         return utterance
                     # Sound that held no words (a cough, a door): keep listening until the deadline.
                     if self.clock.position >= deadline:
@@ -185,3 +197,38 @@ class SpokenMouth:
         self.clock.position += to_samples(self.tail_s)
         self.source.skip_to(self.clock.position)
         return Turn(ASSISTANT, text, to_seconds(start), end_s)
+
+
+class _CrashGuard:
+    """One utterance's view of the recognizer: after an EngineCrashed it hears nothing more.
+
+    `end()` then returns None, meaning "the engine lost this answer" (the worker has
+    already restarted it and warned the user).
+    """
+
+    def __init__(self, recognizer: Recognizer) -> None:
+        self.recognizer = recognizer
+        self.crashed = False
+
+    def begin(self, context: str | None, start: int) -> None:
+        self.crashed = False
+        try:
+            self.recognizer.begin(context, start)
+        except EngineCrashed:
+            self.crashed = True
+
+    def accept(self, frame: Frame) -> None:
+        if self.crashed:
+            return
+        try:
+            self.recognizer.accept(frame)
+        except EngineCrashed:
+            self.crashed = True
+
+    def end(self) -> RecognizerUtterance | None:
+        if self.crashed:
+            return None
+        try:
+            return self.recognizer.end()
+        except EngineCrashed:
+            return None

@@ -37,14 +37,24 @@ class SpokenEdges:
 
     def ears(self) -> SpokenEars:
         return SpokenEars(
-            self.source, self.recognizer, self.endpointer, self.clock, self.recorder,
-            status=self.status, on_turn=self.on_turn,
+            self.source,
+            self.recognizer,
+            self.endpointer,
+            self.clock,
+            self.recorder,
+            status=self.status,
+            on_turn=self.on_turn,
         )
 
     def mouth(self) -> SpokenMouth:
         return SpokenMouth(
-            self.renderer, self.output, self.source, self.clock, self.recorder,
-            status=self.status, on_turn=self.on_turn,
+            self.renderer,
+            self.output,
+            self.source,
+            self.clock,
+            self.recorder,
+            status=self.status,
+            on_turn=self.on_turn,
         )
 
 
@@ -57,6 +67,12 @@ def spoken_checkin(
 ) -> SessionResult:
     """Run one check-in through the spoken edges; every answer is stored as it is understood."""
     return run_checkin(
-        partners, edges.ears(), edges.mouth(), edges.clock, store, edges.recognizer.name,
-        seed=seed, budget_s=budget_s,
+        partners,
+        edges.ears(),
+        edges.mouth(),
+        edges.clock,
+        store,
+        edges.recognizer.name,
+        seed=seed,
+        budget_s=budget_s,
     )

@@ -10,21 +10,47 @@ import click
 
 
 @click.command("demo")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("checkin-demo.wav"), show_default=True,
-              help="The WAV that receives the whole conversation, both sides.")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Log into this database (default: a throwaway one, never the couple's data).")
-@click.option("--engine", type=click.Choice(["auto", "vosk", "pocketsphinx"]),
-              help="Speech recognizer the partners' answers go through.")
-@click.option("--model", type=click.Path(file_okay=False, path_type=Path), help="A Vosk model folder.")
-@click.option("--play", is_flag=True, help="Play the recorded conversation on the speakers at the end.")
-@click.option("--seed", type=int, default=1, show_default=True, help="Choose the variants of the lines.")
-@click.option("--json", "as_json", is_flag=True,
-              help="Print one summary object on stdout; the transcript goes to stderr.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("checkin-demo.wav"),
+    show_default=True,
+    help="The WAV that receives the whole conversation, both sides.",
+)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Log into this database (default: a throwaway one, never the couple's data).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "vosk", "pocketsphinx"]),
+    help="Speech recognizer the partners' answers go through.",
+)
+@click.option(
+    "--model", type=click.Path(file_okay=False, path_type=Path), help="A Vosk model folder."
+)
+@click.option(
+    "--play", is_flag=True, help="Play the recorded conversation on the speakers at the end."
+)
+@click.option(
+    "--seed", type=int, default=1, show_default=True, help="Choose the variants of the lines."
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one summary object on stdout; the transcript goes to stderr.",
+)
 def command(
-    out: Path, db_path: Path | None, engine: str | None, model: Path | None, play: bool,
-    seed: int, as_json: bool,
+    out: Path,
+    db_path: Path | None,
+    engine: str | None,
+    model: Path | None,
+    play: bool,
+    seed: int,
+    as_json: bool,
 ) -> None:
     """Run a complete spoken check-in between two synthetic partners, Ana and Sam.
 
@@ -62,8 +88,14 @@ def command(
         stack.callback(store.close)
         recorder = stack.enter_context(TimelineWavWriter(out))
         edges = SpokenEdges(
-            source, recognizer, renderer, PrintedVoice(), recorder=recorder,
-            on_turn=lambda turn: console.line(f"[{turn.start_s:6.1f} s] {turn.speaker}: {turn.text}"),
+            source,
+            recognizer,
+            renderer,
+            PrintedVoice(),
+            recorder=recorder,
+            on_turn=lambda turn: console.line(
+                f"[{turn.start_s:6.1f} s] {turn.speaker}: {turn.text}"
+            ),
         )
         result = spoken_checkin(edges, config.partners, store, seed=seed)
     if as_json:

@@ -79,7 +79,9 @@ def _database(report: Report, config: Config) -> None:
     info: dict[str, Any] = {"path": str(path), "from": config.origin("db_path")}
     report.sections["database"] = info
     if not path.exists():
-        info["state"] = "not created yet (the first check-in creates it, mode 0600 in a 0700 folder)"
+        info["state"] = (
+            "not created yet (the first check-in creates it, mode 0600 in a 0700 folder)"
+        )
         return
     info["mode"] = oct(stat.S_IMODE(path.stat().st_mode))
     info["folder_mode"] = oct(stat.S_IMODE(path.parent.stat().st_mode))
@@ -138,11 +140,21 @@ def _print(report: Report) -> None:
 
 
 @click.command("doctor")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), help="Database file.")
+@click.option(
+    "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), help="Database file."
+)
 @click.option("--engine", type=click.Choice(["auto", "vosk", "pocketsphinx"]), help="Recognizer.")
 @click.option("--partners", help="The two partners' names, e.g. Ana,Sam.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def command(db_path: Path | None, engine: str | None, partners: str | None, as_json: bool) -> None:
+@click.option("--mic-test", is_flag=True,
+              help="Record 3 s, report the level and whether the wake phrase was heard.")
+@click.option("--mic", help="With --mic-test: the microphone (index or part of its name).")
+@click.option("--audio-in", type=click.Path(dir_okay=False, path_type=Path),
+              help="With --mic-test: test this recording instead of the microphone.")
+def command(
+    db_path: Path | None, engine: str | None, partners: str | None, as_json: bool,
+    mic_test: bool, mic: str | None, audio_in: Path | None,
+) -> None:
     """Report the devices, recognizer, voice, database and config the app would use.
 
     Each problem comes with its fix. Exits 0 when the app can run.
@@ -151,14 +163,22 @@ def command(db_path: Path | None, engine: str | None, partners: str | None, as_j
     Example:
       checkin doctor
       checkin doctor --json --db ~/couple.db
+      checkin doctor --mic-test
     """
     config = with_flags(load_config(), db_path=db_path, engine=engine, partners=partners)
+    if mic_test:
+        from voice.mic_check import doctor_mic_test
+
+        doctor_mic_test(config.wake_phrase, mic or config.mic, audio_in, as_json)
+        return
     report = diagnose(config)
     if as_json:
-        click.echo(json.dumps(
-            {**report.sections, "problems": report.problems, "warnings": report.warnings},
-            indent=2,
-        ))
+        click.echo(
+            json.dumps(
+                {**report.sections, "problems": report.problems, "warnings": report.warnings},
+                indent=2,
+            )
+        )
     else:
         _print(report)
     if report.problems:

@@ -12,13 +12,31 @@ from voice.runtime import audio_options
 
 @click.command("start")
 @audio_options
-@click.option("--seed", type=int, help="Choose the variants of the lines (default: the session id).")
-@click.option("--budget", type=click.FloatRange(min=20.0), default=120.0, show_default=True,
-              help="Seconds of audio the check-in may take before it closes.")
+@click.option(
+    "--seed", type=int, help="Choose the variants of the lines (default: the session id)."
+)
+@click.option(
+    "--budget",
+    type=click.FloatRange(min=20.0),
+    default=120.0,
+    show_default=True,
+    help="Seconds of audio the check-in may take before it closes.",
+)
 def command(
-    partners: str | None, db_path: Path | None, engine: str | None, model: Path | None,
-    mic: str | None, audio_in: Path | None, use_replies: bool, speaker: str | None,
-    say_to: Path | None, mute: bool, as_json: bool, replies: tuple[Path, ...], seed: int | None, budget: float,
+    partners: str | None,
+    db_path: Path | None,
+    engine: str | None,
+    model: Path | None,
+    mic: str | None,
+    audio_in: Path | None,
+    use_replies: bool,
+    speaker: str | None,
+    say_to: Path | None,
+    mute: bool,
+    as_json: bool,
+    replies: tuple[Path, ...],
+    seed: int | None,
+    budget: float,
 ) -> None:
     """Run one spoken check-in now, without waiting for the wake phrase.
 
@@ -33,7 +51,12 @@ def command(
     from store import open_store
     from voice.config import load_config, with_flags
     from voice.runtime import (
-        Console, closing_all, load_engine, open_source, open_voice, reply_files,
+        Console,
+        closing_all,
+        load_engine,
+        open_source,
+        open_voice,
+        reply_files,
     )
     from voice.spoken_run import SpokenEdges, spoken_checkin
     from voice.tts import Speaker
@@ -51,7 +74,10 @@ def command(
         store = open_store(config.db_path)
         stack.callback(store.close)
         edges = SpokenEdges(
-            source, recognizer, renderer, output,
+            source,
+            recognizer,
+            renderer,
+            output,
             on_turn=lambda turn: console.line(f"{turn.speaker}: {turn.text}"),
         )
         result = spoken_checkin(edges, config.partners, store, seed=seed, budget_s=budget)
@@ -59,5 +85,7 @@ def command(
         click.echo(json.dumps(result.to_json(), ensure_ascii=False))
     else:
         state = "completed" if result.completed else "not completed"
-        click.echo(f"session {result.session_id} {state}, {result.duration_s:.1f} s, "
-                   f"{len(result.entries)} entries saved to {config.db_path}")
+        click.echo(
+            f"session {result.session_id} {state}, {result.duration_s:.1f} s, "
+            f"{len(result.entries)} entries saved to {config.db_path}"
+        )

@@ -20,7 +20,7 @@ def _contexts() -> dict[str, dict[str, object]]:
 
 @cache
 def _catalogue() -> dict[str, tuple[str, ...]]:
-    return {name: tuple(entry["phrases"]) for name, entry in _contexts().items()}  # type: ignore[call-overload]
+    return {name: tuple(str(p) for p in entry["phrases"]) for name, entry in _contexts().items()}  # type: ignore[attr-defined]
 
 
 def reread_limit(context: str | None) -> int | None:

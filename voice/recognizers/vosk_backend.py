@@ -90,7 +90,9 @@ class VoskRecognizer:
         # Free answers (contexts that only re-read short answers in PocketSphinx) stay free:
         # a Vosk grammar would force every sentence into one of the command phrases.
         free = reread_limit(context) is not None
-        phrases = [] if free else self._known_phrases(constrained_phrases(context, self._vocabulary))
+        phrases = (
+            [] if free else self._known_phrases(constrained_phrases(context, self._vocabulary))
+        )
         self._constrained = bool(phrases)
         self._recognizer = self._new_recognizer(phrases)
         self._origin = start
