@@ -1,0 +1,355 @@
+"""Synthetic wake-phrase streams with ground truth, for tests and benchmarks.
+
+A stream is a long 16 kHz mono recording: wake phrases spoken by Debian TTS
+voices (flite and espeak-ng), clean, under 10 dB SNR noise or at ±15 % tempo,
+with near misses ("hey jack come in", "hey chicken"...), ordinary conversation
+and pauses between them. Each stream comes with the true end time of every wake
+phrase, so a detector can be scored on found / missed / false wakes.
+
+Two recipes use disjoint voices, near misses and conversation: `TUNING` is what
+the detector was tuned on, `VALIDATION` is held out to check it generalises.
+
+Synthesised clips are cached as raw PCM under a caller-given folder, so a test
+session (or a benchmark) builds its streams in a few seconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import tempfile
+import wave
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+SAMPLE_RATE = 16_000
+
+CLEAN = "clean"
+NOISY = "noise10db"
+SLOW = "tempo0.85"
+FAST = "tempo1.15"
+CONDITIONS = (CLEAN, NOISY, SLOW, FAST)
+
+
+@dataclass(frozen=True)
+class Voice:
+    """A TTS voice: `engine` is "flite" or "espeak"; `name` its voice (e.g. "slt", "en-us+f3")."""
+
+    engine: str
+    name: str
+    speed: int | None = None
+    """espeak-ng words per minute (None: its default)."""
+
+    @property
+    def label(self) -> str:
+        return f"{self.engine}:{self.name}" + (f"@{self.speed}" if self.speed else "")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One spoken item in a stream, with where it sits on the stream's clock (seconds)."""
+
+    kind: str
+    """"wake", "near_miss" or "speech"."""
+    text: str
+    voice: str
+    condition: str
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class WakeStream:
+    """A stream's PCM (16 kHz mono int16 LE) and what was said in it."""
+
+    pcm: bytes
+    segments: tuple[Segment, ...]
+
+    @property
+    def duration(self) -> float:
+        return len(self.pcm) / 2 / SAMPLE_RATE
+
+    @property
+    def wakes(self) -> list[Segment]:
+        return [segment for segment in self.segments if segment.kind == "wake"]
+
+    @property
+    def wake_ends(self) -> list[float]:
+        """True end (seconds) of every wake phrase, in order."""
+        return [segment.end for segment in self.wakes]
+
+    def write_wav(self, path: Path) -> Path:
+        write_wav(path, self.pcm)
+        return path
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """What goes into a stream; the same recipe and seed always give the same stream."""
+
+    voices: tuple[Voice, ...]
+    near_misses: tuple[str, ...]
+    conversation: tuple[str, ...]
+    wake_phrase: str = "hey check in"
+    seed: int = 0
+    noise_colours: tuple[str, ...] = ("white", "pink", "brown")
+    extra_wake_voices: tuple[Voice, ...] = field(default=())
+
+
+TUNING = Recipe(
+    voices=(
+        Voice("flite", "slt"),
+        Voice("flite", "rms"),
+        Voice("flite", "awb"),
+        Voice("flite", "kal16"),
+        Voice("espeak", "en-us"),
+    ),
+    near_misses=(
+        "hey jack come in",
+        "check in opens at noon",
+        "hey chicken",
+        "check the chicken",
+        "they checked in",
+        "hey check it out",
+        "hey kitchen",
+        "a quick check in the mirror",
+        "hey jack",
+        "checking in",
+    ),
+    conversation=(
+        "I think we should go to the store tomorrow morning before it gets busy.",
+        "The weather was lovely today, we walked along the river for an hour.",
+        "Did you remember to call your mother about the weekend?",
+        "The news said the train strike will go on until Thursday.",
+        "Can you pass me the remote, I want to see the end of this show.",
+        "We need to pay the electricity bill before Friday.",
+    ),
+    seed=1,
+)
+
+VALIDATION = Recipe(
+    voices=(
+        Voice("flite", "kal"),
+        Voice("flite", "awb_time"),
+        Voice("espeak", "en-us+f3", speed=150),
+        Voice("espeak", "en+m7", speed=190),
+        Voice("espeak", "en-gb-x-rp+f2", speed=165),
+    ),
+    near_misses=(
+        "hey chuck come in",
+        "the kitchen is open",
+        "she checked in early",
+        "hey check this",
+        "hey chicken wings",
+        "open a checking account",
+        "hey jackie",
+        "they check in at six",
+        "hey there",
+        "check it in",
+    ),
+    conversation=(
+        "Honestly the meeting ran late again and nobody had eaten lunch.",
+        "Look at that goal, the keeper never even saw it coming.",
+        "We could paint the hallway green if you still like that colour.",
+        "My sister wants to visit in March, is that all right with you?",
+        "The recipe says two cups of flour and a pinch of salt.",
+        "Turn it down a little, the neighbours are asleep.",
+    ),
+    seed=2,
+)
+
+
+def write_wav(path: Path, pcm: bytes) -> None:
+    """Write 16 kHz mono int16 PCM to a WAV file."""
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(SAMPLE_RATE)
+        out.writeframes(pcm)
+
+
+def read_wav(path: Path) -> np.ndarray:
+    """Read a 16 kHz mono int16 WAV as a float array in [-1, 1]."""
+    with wave.open(str(path), "rb") as source:
+        if (source.getframerate(), source.getnchannels(), source.getsampwidth()) != (
+            SAMPLE_RATE,
+            1,
+            2,
+        ):
+            raise ValueError(f"{path}: expected 16 kHz mono 16-bit")
+        data = source.readframes(source.getnframes())
+    return np.frombuffer(data, dtype="<i2").astype(np.float64) / 32768.0
+
+
+def read_wav_bytes(path: Path) -> bytes:
+    """The raw PCM of a 16 kHz mono int16 WAV."""
+    with wave.open(str(path), "rb") as source:
+        return source.readframes(source.getnframes())
+
+
+def synthesize(voice: Voice, text: str, tempo: float, cache_dir: Path) -> np.ndarray:
+    """Speak `text` with `voice` at `tempo`; float samples at 16 kHz, silence trimmed. Cached."""
+    key = hashlib.sha1(f"{voice.label}|{text}|{tempo}".encode()).hexdigest()[:16]
+    cached = cache_dir / f"{key}.npy"
+    if cached.exists():
+        return np.load(cached)
+    with tempfile.TemporaryDirectory(dir=cache_dir) as work:
+        raw = Path(work) / "raw.wav"
+        converted = Path(work) / "16k.wav"
+        if voice.engine == "flite":
+            command = ["flite", "-voice", voice.name, "-t", text, "-o", str(raw)]
+        else:
+            command = ["espeak-ng", "-v", voice.name, "-w", str(raw)]
+            if voice.speed:
+                command += ["-s", str(voice.speed)]
+            command.append(text)
+        subprocess.run(command, check=True, capture_output=True)
+        effects = ["tempo", "-s", str(tempo)] if tempo != 1.0 else []
+        subprocess.run(
+            ["sox", str(raw), "-r", str(SAMPLE_RATE), "-c", "1", "-b", "16", str(converted), *effects],
+            check=True,
+            capture_output=True,
+        )
+        samples = _trim(read_wav(converted))
+    np.save(cached, samples)
+    return samples
+
+
+def _trim(samples: np.ndarray, floor: float = 0.01) -> np.ndarray:
+    """Cut leading and trailing silence, so the clip's end is the end of speech."""
+    window = 160
+    n = len(samples) // window
+    peaks = np.abs(samples[: n * window]).reshape(n, window).max(axis=1)
+    loud = np.flatnonzero(peaks > floor * peaks.max())
+    if loud.size == 0:
+        return samples[:0]
+    return samples[loud[0] * window : (loud[-1] + 1) * window]
+
+
+def coloured_noise(colour: str, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Unit-RMS white, pink (1/f) or brown (1/f²) noise."""
+    white = rng.standard_normal(n)
+    if colour != "white":
+        spectrum = np.fft.rfft(white)
+        freqs = np.fft.rfftfreq(n, 1 / SAMPLE_RATE)
+        freqs[0] = freqs[1]
+        exponent = 0.5 if colour == "pink" else 1.0
+        white = np.fft.irfft(spectrum / freqs**exponent, n)
+    return white / np.sqrt(np.mean(white**2))
+
+
+def hum(seconds: float, level: float = 0.05, mains_hz: float = 50.0) -> bytes:
+    """Mains hum with harmonics (a fridge, a transformer): never a wake."""
+    t = np.arange(int(seconds * SAMPLE_RATE)) / SAMPLE_RATE
+    wave_ = sum(np.sin(2 * np.pi * mains_hz * k * t) / k for k in (1, 2, 3, 4))
+    return _to_pcm(level * wave_ / np.max(np.abs(wave_)))
+
+
+def _to_pcm(samples: np.ndarray) -> bytes:
+    return (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()
+
+
+@dataclass(frozen=True)
+class _Item:
+    kind: str
+    text: str
+    voice: Voice
+    condition: str
+
+
+def _plan(recipe: Recipe, rng: np.random.Generator) -> list[_Item]:
+    """Every voice says the wake phrase in every condition; near misses and talk go between."""
+    wakes = [
+        _Item("wake", recipe.wake_phrase, voice, condition)
+        for voice in recipe.voices + recipe.extra_wake_voices
+        for condition in CONDITIONS
+    ]
+    others = [
+        _Item("near_miss", text, recipe.voices[i % len(recipe.voices)], CONDITIONS[i % 4])
+        for i, text in enumerate(recipe.near_misses)
+    ]
+    others += [
+        _Item("near_miss", text, recipe.voices[(i + 2) % len(recipe.voices)], CONDITIONS[(i + 1) % 4])
+        for i, text in enumerate(recipe.near_misses)
+    ]
+    others += [
+        _Item("speech", text, recipe.voices[(i + 1) % len(recipe.voices)], CLEAN)
+        for i, text in enumerate(recipe.conversation)
+    ]
+    order = rng.permutation(len(wakes) + len(others))
+    items = wakes + others
+    return [items[i] for i in order]
+
+
+def build_stream(recipe: Recipe, cache_dir: Path) -> WakeStream:
+    """Build the recipe's stream (deterministic), synthesising clips into `cache_dir` as needed."""
+    if shutil.which("flite") is None or shutil.which("espeak-ng") is None:
+        raise RuntimeError("wake streams need the Debian packages flite, espeak-ng and sox")
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(recipe.seed)
+    items = _plan(recipe, rng)
+    tempos = {CLEAN: 1.0, NOISY: 1.0, SLOW: 0.85, FAST: 1.15}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        clips = list(
+            pool.map(
+                lambda item: synthesize(item.voice, item.text, tempos[item.condition], cache_dir),
+                items,
+            )
+        )
+    pieces: list[np.ndarray] = []
+    segments: list[Segment] = []
+    position = 0
+    for item, clip in zip(items, clips, strict=True):
+        gap = np.zeros(int(rng.uniform(1.2, 2.5) * SAMPLE_RATE))
+        # Speakers stand at different distances: vary the level by ±10 dB.
+        speech = clip * 10 ** (rng.uniform(-10, 0) / 20) * 0.7 / max(np.abs(clip).max(), 1e-9)
+        lead = np.zeros(int(0.4 * SAMPLE_RATE))
+        tail = np.zeros(int(0.4 * SAMPLE_RATE))
+        block = np.concatenate([lead, speech, tail])
+        if item.condition == NOISY:
+            speech_rms = np.sqrt(np.mean(speech**2))
+            colour = recipe.noise_colours[len(segments) % len(recipe.noise_colours)]
+            noise = coloured_noise(colour, len(block), rng) * speech_rms / 10 ** (10 / 20)
+            block = block + noise
+        start = position + len(gap) + len(lead)
+        segments.append(
+            Segment(
+                item.kind,
+                item.text,
+                item.voice.label,
+                item.condition,
+                start / SAMPLE_RATE,
+                (start + len(speech)) / SAMPLE_RATE,
+            )
+        )
+        pieces += [gap, block]
+        position += len(gap) + len(block)
+    pieces.append(np.zeros(SAMPLE_RATE))
+    samples = np.concatenate(pieces)
+    # A quiet room is never digitally silent: a faint noise floor runs throughout.
+    samples = samples + coloured_noise("pink", len(samples), rng) * 10 ** (-62 / 20)
+    return WakeStream(_to_pcm(samples), tuple(segments))
+
+
+def score(detected_ends: list[float], stream: WakeStream, tolerance: float = 0.75) -> dict[str, list]:
+    """Match detections to true wake ends: {"found", "missed", "false"} (times in seconds)."""
+    truth = stream.wake_ends
+    used: set[int] = set()
+    found: list[tuple[float, float]] = []
+    false: list[float] = []
+    for t in detected_ends:
+        match = next(
+            (i for i, end in enumerate(truth) if i not in used and abs(t - end) <= tolerance),
+            None,
+        )
+        if match is None:
+            false.append(t)
+        else:
+            used.add(match)
+            found.append((truth[match], t))
+    missed = [end for i, end in enumerate(truth) if i not in used]
+    return {"found": found, "missed": missed, "false": false}

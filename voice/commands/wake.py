@@ -1,0 +1,69 @@
+"""`checkin wake`: listen for the wake phrase and print each detection."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+
+@click.command(name="wake")
+@click.option("--audio-in", "audio_in", type=click.Path(path_type=Path), default=None,
+              help="Listen to this WAV file instead of the microphone; ends at its end.")
+@click.option("--mic", default=None, help="Input device number (default: the config's mic).")
+@click.option("--phrase", default=None, help='Wake phrase (default: the config\'s, "hey check in").')
+@click.option("--sensitivity", type=click.FloatRange(0.0, 1.0), default=0.5, show_default=True,
+              help="0 strict .. 1 eager. Raise it if you are not heard, lower it on false wakes.")
+@click.option("--json", "as_json", is_flag=True,
+              help='One JSON object per detection: {"t","phrase","score"}.')
+def command(audio_in: Path | None, mic: str | None, phrase: str | None, sensitivity: float,
+            as_json: bool) -> None:
+    """Listen for the wake phrase and print each time it is heard; keeps listening.
+
+    Use it to tune --sensitivity in your own room. t is seconds into the stream
+    where the phrase ended.
+
+    \b
+    Example:
+      checkin wake --audio-in evening.wav --json
+    """
+    from audio.source import FrameSource
+    from voice.wake import WakeDetector
+
+    source: FrameSource
+    if audio_in is not None:
+        from audio.sources import WavFileSource
+
+        source = WavFileSource(audio_in)
+    else:
+        from audio.mic import MicSource, resolve_device
+        from voice.config import load_config
+
+        source = MicSource(device=resolve_device(mic if mic is not None else load_config().mic))
+    if phrase is None:
+        phrase = _configured_phrase()
+    detector = WakeDetector(phrase, sensitivity)
+    source.listening_started()
+    try:
+        while (frame := source.read()) is not None:
+            detection = detector.push(frame)
+            if detection is None:
+                continue
+            if as_json:
+                line = json.dumps({"t": detection.t, "phrase": detection.phrase,
+                                   "score": detection.score})
+            else:
+                line = f"{detection.t:8.2f}s  {detection.phrase}  (score {detection.score:.2f})"
+            click.echo(line)
+            # Detections must reach a pipe at once, not when the buffer fills.
+            click.get_text_stream("stdout").flush()
+    finally:
+        source.listening_ended(False)
+        source.close()
+
+
+def _configured_phrase() -> str:
+    from voice.config import load_config
+
+    return load_config().wake_phrase

@@ -1,0 +1,70 @@
+"""The wake phrase detector: always on, cheap, and strict before it wakes the app.
+
+Two stages. The first (`voice.wake_gate`) is an energy gate that costs a few
+numpy operations per frame and hands on only short utterances bounded by pauses,
+the shape of someone saying "hey check in" to the room. The second
+(`voice.wake_verify`) decodes each such utterance with PocketSphinx against a
+grammar where the wake phrase competes with rival words that sound like it, and
+wakes only when the wake phrase wins. A false wake in a living room is worse
+than asking twice, so everything that is not clearly the phrase is dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from audio.frames import SAMPLE_RATE, Frame, to_seconds
+from voice.wake_gate import GateSettings, UtteranceGate
+from voice.wake_verify import FRAMES_PER_SECOND, WakeVerifier, phrase_words
+
+DEFAULT_PHRASE = "hey check in"
+
+
+@dataclass(frozen=True)
+class WakeDetection:
+    """The wake phrase was heard."""
+
+    t: float
+    """Seconds into the stream (audio clock) where the phrase ended."""
+    phrase: str
+    """The wake phrase, as configured."""
+    score: float
+    """Acoustic confidence of the phrase's words (0..1)."""
+
+
+class WakeDetector:
+    """Feed 16 kHz frames continuously with `push`; it returns a WakeDetection when it wakes."""
+
+    def __init__(
+        self,
+        phrase: str = DEFAULT_PHRASE,
+        sensitivity: float = 0.5,
+        gate: GateSettings | None = None,
+    ) -> None:
+        """`sensitivity` from 0 (strict) to 1 (eager); raises CheckinError for a bad phrase."""
+        self.phrase = " ".join(phrase_words(phrase))
+        self.sensitivity = sensitivity
+        self._verifier = WakeVerifier(self.phrase, sensitivity)
+        self._gate = UtteranceGate(gate)
+        self.candidates = 0
+        """How many utterances reached the verifier (a measure of its CPU use)."""
+
+    def push(self, frame: Frame) -> WakeDetection | None:
+        """Take the next frame of the stream; a WakeDetection once the phrase has been heard.
+
+        The detection comes a pause (about 0.3 s) after the phrase ends, because
+        the phrase must be said on its own; `t` is where it ended.
+        """
+        candidate = self._gate.push(frame)
+        if candidate is None:
+            return None
+        self.candidates += 1
+        verdict = self._verifier.verify(candidate.pcm)
+        if not verdict.accepted or verdict.end_frame is None:
+            return None
+        end = candidate.start + verdict.end_frame * SAMPLE_RATE // FRAMES_PER_SECOND
+        return WakeDetection(round(to_seconds(end), 3), self.phrase, round(verdict.score, 3))
+
+    def reset(self) -> None:
+        """Forget any half-heard utterance (e.g. after the app spoke)."""
+        self._gate.reset()
