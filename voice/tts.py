@@ -213,9 +213,14 @@ def _handle(engine: Any, request: dict[str, Any]) -> dict[str, Any]:
             "rate": engine.getProperty("rate"),
             "voice_count": len(voices),
         }
-    engine.save_to_file(request["text"], request["path"])
-    engine.runAndWait()
-    return {"ok": True}
+    # pyttsx3 2.99's espeak driver sometimes ends its loop before the first long
+    # utterance is written (seen: >11 s of speech on a fresh engine); asking again works.
+    for _attempt in range(3):
+        engine.save_to_file(request["text"], request["path"])
+        engine.runAndWait()
+        if os.path.exists(request["path"]) and os.path.getsize(request["path"]) > 44:
+            return {"ok": True}
+    return {"ok": False, "error": "pyttsx3 finished without writing the audio file"}
 
 
 def _find_voice(voices: list[Any], wanted: str) -> str:
