@@ -208,9 +208,10 @@ def load_engine(config: Config, model: Path | None, console: Console) -> Any:
     """The recognizer; says once which engine was picked and why."""
     # The engine runs in a restartable child process: a Kaldi abort or a hang costs one
     # answer, not the evening (voice/recognizers/worker.py; the overhead measured is nil).
+    from voice.recognizers.nearfield import NearTalkerGate
     from voice.recognizers.worker import load_worker_recognizer
 
-    recognizer, why = load_worker_recognizer(
+    worker, why = load_worker_recognizer(
         config.engine,
         model=model,
         vocabulary=list(config.partners) + config.wake_phrase.split(),
@@ -218,7 +219,8 @@ def load_engine(config: Config, model: Path | None, console: Console) -> Any:
         warn=console.warn,
     )
     print(f"checkin: {why}", file=sys.stderr, flush=True)
-    return recognizer
+    # A TV or radio across the room is heard too; only speech near the microphone is an answer.
+    return NearTalkerGate(worker)
 
 
 @contextmanager

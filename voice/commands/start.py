@@ -22,6 +22,7 @@ from voice.runtime import audio_options
     show_default=True,
     help="Seconds of audio the check-in may take before it closes.",
 )
+@click.option("--quiet", is_flag=True, help="No chime before each answer.")
 def command(
     partners: str | None,
     db_path: Path | None,
@@ -37,6 +38,7 @@ def command(
     replies: tuple[Path, ...],
     seed: int | None,
     budget: float,
+    quiet: bool,
 ) -> None:
     """Run one spoken check-in now, without waiting for the wake phrase.
 
@@ -58,6 +60,7 @@ def command(
         open_voice,
         reply_files,
     )
+    from voice.safe_store import SafeStore
     from voice.spoken_run import SpokenEdges, spoken_checkin
     from voice.tts import Speaker
 
@@ -71,7 +74,8 @@ def command(
         output = open_voice(config.speaker, say_to, mute, console.warn, stack)
         recognizer = load_engine(config, model, console)
         renderer = stack.enter_context(Speaker())
-        store = open_store(config.db_path)
+        # A locked or full database costs no answer: they are kept and saved at the end.
+        store = SafeStore(open_store(config.db_path), warn=console.warn)
         stack.callback(store.close)
         edges = SpokenEdges(
             source,
@@ -79,6 +83,7 @@ def command(
             renderer,
             output,
             on_turn=lambda turn: console.line(f"{turn.speaker}: {turn.text}"),
+            earcons=not quiet,
         )
         result = spoken_checkin(edges, config.partners, store, seed=seed, budget_s=budget)
     if as_json:

@@ -158,7 +158,8 @@ class PocketSphinxRecognizer:
         """The decoder's current result, placed on the audio clock."""
         words = [
             segment
-            for segment in self._decoder.seg()
+            # seg() is None, not empty, when a grammar search found no path through the audio.
+            for segment in self._decoder.seg() or ()
             if clean_words([segment.word])
         ]
         if not words:
