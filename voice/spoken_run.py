@@ -34,8 +34,19 @@ class SpokenEdges:
     endpointer: Endpointer = field(default_factory=Endpointer)
     on_turn: TurnCallback | None = None
     status: StatusCallback = quiet
+    earcons: bool = False
+    """Chime before each answer is listened for (the couple knows it is their turn)."""
 
     def ears(self) -> SpokenEars:
+        cue = None
+        if self.earcons:
+            from audio.earcon import listen_earcon
+
+            chime_on = self.mouth()
+
+            def cue() -> None:
+                chime_on.play(listen_earcon())
+
         return SpokenEars(
             self.source,
             self.recognizer,
@@ -43,6 +54,7 @@ class SpokenEdges:
             self.clock,
             self.recorder,
             status=self.status,
+            cue=cue,
             on_turn=self.on_turn,
         )
 

@@ -96,6 +96,7 @@ def command(
             on_turn=lambda turn: console.line(
                 f"[{turn.start_s:6.1f} s] {turn.speaker}: {turn.text}"
             ),
+            earcons=True,
         )
         result = spoken_checkin(edges, config.partners, store, seed=seed)
     if as_json:
