@@ -204,23 +204,46 @@ class Console:
             print(f"checkin: warning: {text}", file=sys.stderr, flush=True)
 
 
-def load_engine(config: Config, model: Path | None, console: Console) -> Any:
-    """The recognizer; says once which engine was picked and why."""
+def start_engine(config: Config, model: Path | None, console: Console) -> Callable[[], Any]:
+    """Start loading the recognizer; the returned function waits for it and says which and why.
+
+    The engine loads in its own process, so the caller can build other things meanwhile.
+    """
     # The engine runs in a restartable child process: a Kaldi abort or a hang costs one
     # answer, not the evening (voice/recognizers/worker.py; the overhead measured is nil).
     from voice.recognizers.nearfield import NearTalkerGate
     from voice.recognizers.worker import load_worker_recognizer
 
-    worker, why = load_worker_recognizer(
+    worker, _ = load_worker_recognizer(
         config.engine,
         model=model,
         vocabulary=list(config.partners) + config.wake_phrase.split(),
         configured_model=config.vosk_model,
         warn=console.warn,
+        wait=False,
     )
-    print(f"checkin: {why}", file=sys.stderr, flush=True)
-    # A TV or radio across the room is heard too; only speech near the microphone is an answer.
-    return NearTalkerGate(worker)
+
+    def finish() -> Any:
+        try:
+            why = worker.ready()
+        except BaseException:
+            worker.close()
+            raise
+        print(f"checkin: {why}", file=sys.stderr, flush=True)
+        # A TV or radio across the room is heard too; only speech near the microphone is an answer.
+        return NearTalkerGate(worker)
+
+    return finish
+
+
+def load_engine(
+    config: Config, model: Path | None, console: Console, stack: ExitStack | None = None
+) -> Any:
+    """The recognizer, loaded; says once which engine was picked and why."""
+    recognizer = start_engine(config, model, console)()
+    if stack is not None:
+        stack.callback(recognizer.close)
+    return recognizer
 
 
 @contextmanager

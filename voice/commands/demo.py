@@ -82,7 +82,7 @@ def command(
         from audio.sources import RepliesSource
 
         source = RepliesSource(answers)
-        recognizer = load_engine(config, model, console)
+        recognizer = load_engine(config, model, console, stack)
         renderer = stack.enter_context(Speaker())
         store = open_store(db_path or workdir / "demo.db")
         stack.callback(store.close)

@@ -72,7 +72,7 @@ def command(
         source = open_source(config.mic, audio_in, reply_files(use_replies, replies), console.warn)
         stack.callback(source.close)
         output = open_voice(config.speaker, say_to, mute, console.warn, stack)
-        recognizer = load_engine(config, model, console)
+        recognizer = load_engine(config, model, console, stack)
         renderer = stack.enter_context(Speaker())
         # A locked or full database costs no answer: they are kept and saved at the end.
         store = SafeStore(open_store(config.db_path), warn=console.warn)

@@ -81,7 +81,10 @@ class WorkerRecognizer:
         timeout_s: float = ANSWER_TIMEOUT_S,
         load_timeout_s: float = LOAD_TIMEOUT_S,
         batch_frames: int = BATCH_FRAMES,
+        wait: bool = True,
     ) -> None:
+        """With wait=False the child loads its model while the caller does other work;
+        `ready()` (or the first utterance) waits for it."""
         self.spec = spec
         self.warn = warn
         self.timeout_s = timeout_s
@@ -103,7 +106,7 @@ class WorkerRecognizer:
         self._start = 0
         self._crashes_in_a_row = 0
         self._loading = False
-        self._spawn()
+        self._spawn(wait)
 
     @property
     def pid(self) -> int | None:
@@ -122,6 +125,7 @@ class WorkerRecognizer:
             self.warn(f"the speech engine had stopped ({detail}); restarting it")
         if self._child is None:
             self._spawn()
+        self.ready()
         self._batch = []
         self._partial = ""
         self._context = context
@@ -180,7 +184,21 @@ class WorkerRecognizer:
 
     # ------------------------------------------------------------ the child process
 
-    def _spawn(self) -> None:
+    def ready(self) -> str:
+        """Wait until the engine has loaded; returns the sentence saying which and why."""
+        if self._loading:
+            try:
+                reply = self._receive(self.load_timeout_s)
+            finally:
+                self._loading = False
+            if reply[0] == "error":
+                self._stop(kill=True)
+                error_class = AudioError if reply[1] == "AudioError" else CheckinError
+                raise error_class(str(reply[2]))
+            self.name, self.why = str(reply[1]), str(reply[2])
+        return self.why
+
+    def _spawn(self, wait: bool = True) -> None:
         to_child_read, to_child_write = os.pipe()
         from_child_read, from_child_write = os.pipe()
         try:
@@ -205,17 +223,10 @@ class WorkerRecognizer:
         self._in_flight = 0
         spec = self.spec
         self._loading = True
-        try:
-            self._send(("load", spec.engine, _text(spec.model), list(spec.vocabulary),
-                        _text(spec.configured_model)))
-            reply = self._receive(self.load_timeout_s)
-        finally:
-            self._loading = False
-        if reply[0] == "error":
-            self._stop(kill=True)
-            error_class = AudioError if reply[1] == "AudioError" else CheckinError
-            raise error_class(str(reply[2]))
-        self.name, self.why = str(reply[1]), str(reply[2])
+        self._send(("load", spec.engine, _text(spec.model), list(spec.vocabulary),
+                    _text(spec.configured_model)))
+        if wait:
+            self.ready()
 
     def _stop(self, kill: bool) -> None:
         child, self._child = self._child, None
@@ -318,10 +329,13 @@ def load_worker_recognizer(
     configured_model: Path | None = None,
     warn: Warn = _no_warning,
     timeout_s: float = ANSWER_TIMEOUT_S,
+    wait: bool = True,
 ) -> tuple[WorkerRecognizer, str]:
-    """`load_recognizer`, but the engine runs in a restartable child; returns it and the why."""
+    """`load_recognizer`, but the engine runs in a restartable child; returns it and the why
+    (empty with wait=False until `ready()` is called)."""
     recognizer = WorkerRecognizer(
-        EngineSpec(engine, model, tuple(vocabulary), configured_model), warn, timeout_s
+        EngineSpec(engine, model, tuple(vocabulary), configured_model), warn, timeout_s,
+        wait=wait,
     )
     return recognizer, recognizer.why
 
