@@ -1,0 +1,148 @@
+"""`checkin listen`: the hands-free loop — wait for the wake phrase, check in, wait again."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from audio.source import FrameSource
+from voice.runtime import audio_options
+
+
+def _now() -> datetime:
+    return datetime.now().astimezone()
+
+
+def _reopen_microphone(spec: str | None) -> FrameSource:
+    """Open the microphone afresh after it was lost (raises AudioError while it is absent)."""
+    from audio.mic import MicSource, _sounddevice, resolve_device
+
+    sounddevice = _sounddevice()
+    # PortAudio lists devices once per initialisation: a re-plugged device (with a new
+    # index) only shows up after a fresh one.
+    sounddevice._terminate()
+    sounddevice._initialize()
+    return MicSource(resolve_device(spec))
+
+
+@click.command("listen")
+@audio_options
+@click.option("--once", is_flag=True, help="Exit after one check-in.")
+@click.option("--phrase", help="The wake phrase (default: the config's, or \"hey check in\").")
+@click.option("--sensitivity", type=click.FloatRange(0.0, 1.0), default=0.5, show_default=True,
+              help="Wake phrase sensitivity: higher hears it more easily, and wakes falsely more.")
+@click.option("--quiet", is_flag=True, help="No chimes (when the wake phrase is heard, and "
+              "before each answer).")
+def command(
+    partners: str | None, db_path: Path | None, engine: str | None, model: Path | None,
+    mic: str | None, audio_in: Path | None, use_replies: bool, speaker: str | None,
+    say_to: Path | None, mute: bool, as_json: bool, replies: tuple[Path, ...], once: bool,
+    phrase: str | None, sensitivity: float, quiet: bool,
+) -> None:
+    """Wait for the wake phrase, run a check-in, and go back to waiting.
+
+    After the wake phrase a chime plays and, for a few seconds, the assistant
+    hears what you want: "how was our week" (it reads this week's summary),
+    "not now" or "cancel" (it goes back to waiting); anything else, or
+    nothing, starts the check-in.
+
+    With --audio-in or --replies it ends when the input is exhausted. With
+    --replies, each listening hears the next file: the first file is what
+    the wake listener hears, and a request goes in that SAME file, after the
+    wake phrase and a pause (as you would wait for the chime): "hey check
+    in ... how was our week". The following files are the check-in's
+    answers. If the microphone is lost, the check-in so
+    far stays saved (not completed) and `listen` waits for it to come back.
+    With `reminder` in the config it says, once an evening outside
+    `quiet_hours`, that it is ready if no check-in happened yet.
+
+    \b
+    Example:
+      checkin listen --partners Ana,Sam
+      checkin listen --once --replies wake.wav a1.wav a2.wav --mute --json
+    """
+    from store import open_store
+    from voice.config import load_config, with_flags
+    from voice.listen_lines import load_lines
+    from voice.listen_loop import ListenLoop
+    from voice.mic_recovery import MicRecovery
+    from voice.reminder import EveningReminder
+    from voice.runtime import (
+        Console,
+        closing_all,
+        open_source,
+        open_voice,
+        reply_files,
+        start_engine,
+    )
+    from voice.spoken_run import SpokenEdges
+    from voice.status import StatusLine
+    from voice.tts import Speaker
+    from voice.wake import WakeDetector
+    from voice.weekly import weekly_summary_text
+
+    config = with_flags(
+        load_config(), partners=partners, db_path=db_path, engine=engine, mic=mic, speaker=speaker,
+        wake_phrase=phrase.lower().strip() if phrase else None,
+    )
+    console = Console(as_json)
+    status = StatusLine(sys.stderr)
+
+    def show(text: str) -> None:
+        status.print_line(text, console.stream)
+
+    def tell(text: str) -> None:
+        status.print_line(f"checkin: {text}", sys.stderr)
+
+    files = reply_files(use_replies, replies)
+    try:
+        with closing_all() as stack:
+            source = open_source(config.mic, audio_in, files, console.warn)
+            output = open_voice(config.speaker, say_to, mute, console.warn, stack)
+            # The answer recognizer loads in its own process while the wake detector is built.
+            finish_engine = start_engine(config, model, console)
+            detector = WakeDetector(config.wake_phrase, sensitivity=sensitivity)
+            recognizer = finish_engine()
+            stack.callback(recognizer.close)
+            renderer = stack.enter_context(Speaker())
+            store = open_store(config.db_path)
+            stack.callback(store.close)
+            edges = SpokenEdges(
+                source, recognizer, renderer, output,
+                on_turn=lambda turn: show(f"{turn.speaker}: {turn.text}"),
+                status=status.show,
+            )
+            # The loop may swap in a reopened microphone: close whichever is current.
+            stack.callback(lambda: edges.source.close())
+            reminder = None
+            if config.reminder is not None:
+                reminder = EveningReminder.from_config(
+                    config.reminder, config.quiet_hours, _now,
+                    lambda day, now: store.had_checkin_on(day, now.tzinfo),
+                )
+            live_mic = audio_in is None and not files
+            loop = ListenLoop(
+                edges, detector,
+                config.partners, store, load_lines(config.wake_phrase),
+                weekly_summary=lambda: weekly_summary_text(store, _now()),
+                earcons=not quiet,
+                reminder=reminder,
+                recovery=MicRecovery(lambda: _reopen_microphone(config.mic), time.sleep)
+                if live_mic else None,
+                tell=tell,
+                on_wake=lambda d: show(f"(heard \"{d.phrase}\" at {d.t:.1f} s)"),
+            )
+            show(f"Waiting for \"{config.wake_phrase}\"…")
+            results = loop.run(once=once)
+    finally:
+        status.clear()
+    if as_json:
+        for result in results:
+            click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+    elif not results:
+        click.echo("The input ended before a check-in ran.")
