@@ -26,6 +26,7 @@ from voice.recognizers.base import (
     empty_utterance,
 )
 from voice.recognizers.phrases import constrained_phrases, normalise, reread_limit
+from voice.recognizers.lexicon import decoder_dictionary, full_pronunciation
 from voice.recognizers.pronounce import guess_phones
 
 SAMPLES_PER_FRAME = 160
@@ -45,7 +46,7 @@ class PocketSphinxRecognizer:
 
     def __init__(self, vocabulary: Sequence[str] = (), sample_rate: int = 16_000) -> None:
         check_sample_rate(sample_rate, "PocketSphinx")
-        self._decoder = Decoder(loglevel="FATAL")
+        self._decoder = Decoder(loglevel="FATAL", dict=str(decoder_dictionary()))
         self._vocabulary = tuple(vocabulary)
         self.guessed_words = self._add_vocabulary(self._vocabulary)
         self._grammars: dict[str, int] = {}
@@ -61,10 +62,11 @@ class PocketSphinxRecognizer:
     def _add_vocabulary(self, vocabulary: Sequence[str]) -> dict[str, str]:
         """Add unknown words (partners' names) to the dictionary and the language model."""
         unknown = {
-            word: guess_phones(word)
+            word: phones
             for name in vocabulary
             for word in normalise(name).split()
-            if self._decoder.lookup_word(word) is None and guess_phones(word)
+            if self._decoder.lookup_word(word) is None
+            and (phones := full_pronunciation(word) or guess_phones(word))
         }
         for index, (word, phones) in enumerate(unknown.items()):
             # Rebuilding the search once, on the last word, keeps start-up fast.
