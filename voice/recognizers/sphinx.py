@@ -25,8 +25,8 @@ from voice.recognizers.base import (
     clean_words,
     empty_utterance,
 )
-from voice.recognizers.phrases import constrained_phrases, normalise, reread_limit
 from voice.recognizers.lexicon import decoder_dictionary, full_pronunciation
+from voice.recognizers.phrases import constrained_phrases, normalise, reread_limit
 from voice.recognizers.pronounce import guess_phones
 
 SAMPLES_PER_FRAME = 160
