@@ -9,6 +9,7 @@ passes is opened for writing (which may switch it to WAL and migrate it).
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -143,6 +144,12 @@ def translate(error: sqlite3.Error, path: Path | None) -> StoreError:
             "or move it aside"
         )
     if "unable to open" in message:
+        if path is not None and path.exists() and not os.access(path.parent, os.W_OK):
+            # SQLite says "unable to open" when it cannot create the -wal file next to the db.
+            return StoreError(
+                f"database {where} is in a read-only folder; make {path.parent} writable, "
+                "or pass --db with a writable path"
+            )
         return StoreError(
             f"cannot open database {where}; check the path and its permissions, or pass --db"
         )

@@ -259,6 +259,7 @@ def test_a_read_only_database_is_refused_clearly_and_left_untouched(
     # Only the engine's "Using ..." line may come before the one error line.
     errors = [line for line in run.stderr.splitlines() if "Using PocketSphinx" not in line]
     assert len(errors) == 1 and "Traceback" not in run.stderr, run.stderr
-    # SQLite cannot even open its -shm side file there, so it reports "unable to open".
-    assert str(db) in errors[0] and "permissions" in errors[0] and "--db" in errors[0]
+    # SQLite only says "unable to open" (it cannot create its -shm side file there);
+    # the app names the real cause.
+    assert str(db) in errors[0] and "read-only folder" in errors[0] and "--db" in errors[0]
     assert db.read_bytes() == before and sorted(p.name for p in folder.iterdir()) == ["checkin.db"]
