@@ -1,4 +1,4 @@
-"""The wake detector on real synthesized streams: found, not fooled, on the clock, cheap in silence."""
+"""The wake detector on real synthesized streams: found, not fooled, on the clock, cheap."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 import wake_streams
 
@@ -73,9 +74,11 @@ def test_a_clean_wake_phrase_is_found_where_it_ended(single_wake_wav: tuple[Path
 
 def test_no_false_wake_on_the_tuning_stream(tuning_stream: wake_streams.WakeStream) -> None:
     result = wake_streams.score([d.t for d in detect(tuning_stream.pcm)], tuning_stream)
+    print(f"tuning: found {len(result['found'])}/{len(tuning_stream.wakes)}, "
+          f"false {len(result['false'])}")
     assert result["false"] == []
-    # Not yet the target (all found): see the report; this guards against regressions.
-    assert len(result["found"]) >= 12
+    # Measured 14-16/20 (dither makes runs differ slightly); not yet the target of all.
+    assert len(result["found"]) >= 14
     assert all(abs(true - seen) < 0.5 for true, seen in result["found"])
 
 
@@ -83,6 +86,9 @@ def test_no_false_wake_on_the_validation_stream(
     validation_stream: wake_streams.WakeStream,
 ) -> None:
     result = wake_streams.score([d.t for d in detect(validation_stream.pcm)], validation_stream)
+    # Held out: its voices are mostly misheard by PocketSphinx (1/20 found); zero false wakes.
+    print(f"validation: found {len(result['found'])}/{len(validation_stream.wakes)}, "
+          f"false {len(result['false'])}")
     assert result["false"] == []
 
 
@@ -92,6 +98,19 @@ def test_near_misses_alone_never_wake(tuning_stream: wake_streams.WakeStream) ->
     found = detect(tuning_stream.pcm)
     woke_on = [s.text for s in near_misses for d in found if s.start <= d.t <= s.end + 0.5]
     assert woke_on == []
+
+
+@pytest.mark.parametrize("room_level", [0.0003, 0.006])
+def test_a_phrase_followed_by_room_noise_is_found_soon_after_it_ends(
+    single_wake_wav: tuple[Path, float], room_level: float
+) -> None:
+    """The reported bug: room noise (no digital silence) straight after the phrase."""
+    path, end = single_wake_wav
+    samples = wake_streams.read_wav(path)
+    rng = np.random.default_rng(3)
+    noisy = samples + rng.normal(0.0, room_level, samples.size)
+    [detection] = detect(wake_streams._to_pcm(noisy))
+    assert abs(detection.t - end) < 0.5
 
 
 def test_silence_and_hum_never_wake() -> None:

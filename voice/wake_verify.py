@@ -1,7 +1,10 @@
 """The wake detector's strict second stage: does this short utterance say the wake phrase?
 
-Each candidate is decoded by PocketSphinx over one small grammar: the wake phrase
-alone, or any sequence of rival words. The rivals are common short words plus
+Each candidate is read twice by PocketSphinx. First the phrase is force-aligned to
+it and scored, per frame and per word, against a free phone loop over the same
+frames (a likelihood ratio): other talk and most near misses fit the phone loop
+far better. Then it is decoded over one small grammar: the wake phrase alone, or
+any sequence of rival words. The rivals are common short words plus
 dictionary words that sound like the wake words or their run-togethers
 ("chicken", "kitchen", "paycheck" for "hey check in"), but never the wake words
 themselves. A near miss ("hey chicken", "they checked in", "check in opens at
@@ -19,7 +22,6 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import numpy as np
 from pocketsphinx import Decoder, get_model_path
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -37,11 +39,16 @@ class Verdict:
 
     accepted: bool
     score: float
-    """Mean posterior-like acoustic confidence of the wake words (0..1), 0 when rejected."""
+    """Confidence that the candidate is the wake phrase (0..1)."""
     end_frame: int | None
     """10 ms frame (from the candidate's start) where the wake phrase ended, when accepted."""
     heard: str
-    """What the grammar decode heard (the wake phrase or rival words), for diagnostics."""
+    """What the rival-word grammar heard (the wake phrase or rival words), for diagnostics."""
+    fit: float | None = None
+    """Per-frame log-likelihood of the phrase's forced alignment minus a free phone loop over the
+    same frames (PocketSphinx log units; nearer 0 is a better fit); None if it cannot align."""
+    worst_word_fit: float | None = None
+    """The same for the word that fits worst: a near miss ("hey jack") fails on one word."""
 
 
 def dictionary_path() -> Path:
@@ -64,8 +71,32 @@ def wake_weight(sensitivity: float) -> float:
     return 10.0 ** (4.0 * (sensitivity - 0.5))
 
 
+@dataclass(frozen=True)
+class FitThresholds:
+    """Acceptance by phrase fit alone (measured on the TUNING stream; see the module notes)."""
+
+    fit: float
+    worst_word_fit: float
+    give_up: float
+    """Below this fit the candidate is not worth the rival-word decode (saves CPU)."""
+
+
+def fit_thresholds(sensitivity: float) -> FitThresholds:
+    """Stricter below 0.5, more lenient above; 0.5 kept every TUNING near miss out."""
+    eager = 2.0 * (sensitivity - 0.5)
+    return FitThresholds(-16_000.0 - 6_000.0 * eager, -14_000.0 - 8_000.0 * eager, -32_000.0)
+
+
 class WakeVerifier:
-    """Decides whether a candidate utterance is the wake phrase and nothing else."""
+    """Decides whether a candidate utterance is the wake phrase and nothing else.
+
+    Two readings, either of which may accept (both are strict on their own):
+    - fit: the phrase force-aligned to the candidate against a free phone loop, per
+      frame and for its worst word; a near miss or other talk fits a free phone loop
+      far better than it fits the phrase;
+    - rivals: a grammar decode where the phrase competes with rival words that sound
+      like it; the phrase must win outright.
+    """
 
     def __init__(self, phrase: str, sensitivity: float = 0.5) -> None:
         self.words = phrase_words(phrase)
@@ -74,10 +105,11 @@ class WakeVerifier:
                 f"wake phrase {phrase!r} must have 1 to 6 words: set a short phrase with "
                 "--phrase or wake_phrase in the config file"
             )
-        # Dither: digital silence (zeros) would otherwise give -inf log energies.
-        self._decoder = Decoder(
-            loglevel="FATAL", lm=None, fwdflat=False, bestpath=False, dither=True
-        )
+        # Dither (fixed seed, so a file always gives the same answer): digital silence would
+        # otherwise give -inf log energies. No noise
+        # removal: on short candidates it has no time to learn the room and garbles the onset.
+        common = {"loglevel": "FATAL", "dither": True, "seed": 1, "remove_noise": False}
+        self._decoder = Decoder(lm=None, fwdflat=False, bestpath=False, **common)
         unknown = [w for w in self.words if self._decoder.lookup_word(w) is None]
         if unknown:
             raise CheckinError(
@@ -85,32 +117,78 @@ class WakeVerifier:
                 f"dictionary {dictionary_path()}: choose common English words with --phrase "
                 "or wake_phrase in the config file"
             )
+        self.thresholds = fit_thresholds(_checked(sensitivity))
         rivals = " | ".join(sorted(rival_words(tuple(self.words))))
         weight = wake_weight(sensitivity)
         body = f"/{weight:.6f}/ ({' '.join(self.words)}) | /1/ <other>+"
         self._decoder.add_jsgf_string("wake", _grammar(body, rivals))
         self._decoder.activate_search("wake")
+        self._aligner = Decoder(lm=None, **common)
+        phone_lm = Path(get_model_path()) / "en-us" / "en-us-phone.lm.bin"
+        self._phones = Decoder(lm=None, allphone=str(phone_lm), **common)
 
     def verify(self, pcm: bytes) -> Verdict:
         """Decode one candidate (16 kHz int16 PCM, a pause either side)."""
-        self._decoder.start_utt()
-        self._decoder.process_raw(_with_room_floor(pcm), False, True)
-        self._decoder.end_utt()
-        hyp = self._decoder.hyp()
-        heard = hyp.hypstr if hyp is not None else ""
-        if heard.split() != self.words:
-            return Verdict(False, 0.0, None, heard)
-        segments = [seg for seg in self._decoder.seg() if seg.word in self.words]
-        score = math.exp(sum(math.log(max(seg.prob, 1e-9)) for seg in segments) / len(segments))
-        return Verdict(True, score, segments[-1].end_frame + 1, heard)
+        fit = self._fit(pcm)
+        if fit is None or fit[0] < self.thresholds.give_up:
+            return Verdict(False, 0.0, None, "", *(fit[:2] if fit else (None, None)))
+        overall, worst, end_frame = fit
+        by_fit = overall > self.thresholds.fit and worst > self.thresholds.worst_word_fit
+        heard = _decode(self._decoder, pcm)
+        by_rivals = heard.split() == self.words
+        score = 1.0 / (1.0 + math.exp(-(overall - self.thresholds.fit) / 3_000.0))
+        if not (by_fit or by_rivals):
+            return Verdict(False, round(score, 3), None, heard, overall, worst)
+        return Verdict(True, max(score, 0.01), end_frame, heard, overall, worst)
+
+    def _fit(self, pcm: bytes) -> tuple[float, float, int] | None:
+        """(per-frame fit, worst word's fit, end frame) of the phrase, None if it cannot align."""
+        self._aligner.set_align_text(" ".join(self.words))
+        if not _decode(self._aligner, pcm):
+            return None
+        words = [
+            (seg.start_frame, seg.end_frame, _log(seg.ascore))
+            for seg in self._aligner.seg()
+            if seg.word in self.words
+        ]
+        _decode(self._phones, pcm)
+        loop = [(seg.start_frame, seg.end_frame, _log(seg.ascore)) for seg in self._phones.seg()]
+        if not words:
+            return None
+        fits, total, frames = [], 0.0, 0
+        for start, end, score in words:
+            # The loop's phones rarely share the words' edges: share their scores by overlap.
+            free = sum(
+                phone_score * (min(end, p_end) - max(start, p_start) + 1) / (p_end - p_start + 1)
+                for p_start, p_end, phone_score in loop
+                if min(end, p_end) >= max(start, p_start)
+            )
+            n = end - start + 1
+            fits.append((score - free) / n)
+            total += score - free
+            frames += n
+        return total / frames, min(fits), words[-1][1] + 1
 
 
-def _with_room_floor(pcm: bytes) -> bytes:
-    """Add a faint fixed noise floor (about -66 dBFS): the acoustic model never heard digital
-    silence, and runs of exact zeros before a phrase derail its normalisation."""
-    samples = np.frombuffer(pcm, dtype="<i2").astype(np.int32)
-    floor = np.random.default_rng(0).integers(-30, 31, samples.size)
-    return np.clip(samples + floor, -32768, 32767).astype("<i2").tobytes()
+def _checked(sensitivity: float) -> float:
+    wake_weight(sensitivity)
+    return sensitivity
+
+
+def _decode(decoder: Decoder, pcm: bytes) -> str:
+    decoder.start_utt()
+    decoder.process_raw(pcm, False, True)
+    decoder.end_utt()
+    hyp = decoder.hyp()
+    return hyp.hypstr if hyp is not None else ""
+
+
+_LOG_BASE = math.log(1.0001)
+
+
+def _log(value: float) -> float:
+    """PocketSphinx's Python API hands scores back exponentiated: undo it (its log base)."""
+    return math.log(max(value, 1e-300)) / _LOG_BASE
 
 
 def _grammar(body: str, others: str) -> str:
@@ -160,7 +238,7 @@ def _neighbours(
 
 @lru_cache(maxsize=1)
 def _dictionary() -> dict[str, tuple[str, ...]]:
-    """Main pronunciation of every plain word in the dictionary (alternates like 'word(2)' skipped)."""
+    """Main pronunciation of each plain word in the dictionary (alternates 'word(2)' skipped)."""
     entries: dict[str, tuple[str, ...]] = {}
     with dictionary_path().open(encoding="utf-8") as lines:
         for line in lines:
