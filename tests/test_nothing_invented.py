@@ -99,11 +99,6 @@ def test_a_check_in_hearing_only_sounds_that_are_not_answers_logs_nothing(
     assert not [turn for turn in summary["turns"] if turn["speaker"] != "assistant"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: PocketSphinx hears words in music as loud as speech (\"cha cha cha her\"), "
-    "and the need question logs any sentence as category 'other'; loudness cannot tell them apart",
-)
 def test_music_as_loud_as_a_partner_is_not_logged(
     sounds: dict[str, Path], replies: ReplyBank, tmp_path: Path
 ) -> None:

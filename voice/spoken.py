@@ -17,6 +17,7 @@ from typing import Protocol
 
 from audio.endpoint import Endpointer, NoSpeech, SpeechStarted, UtteranceEnded
 from audio.frames import Frame, split_into_frames, to_samples, to_seconds
+from audio.music import sounds_like_music
 from audio.source import FrameSource
 from voice.dialogue import Silence
 from voice.recognizers.base import Recognizer
@@ -96,6 +97,7 @@ class SpokenEars:
         self._start_endpointer(deadline)
         in_speech = False
         held: list[Frame] = []
+        heard_audio: list[bytes] = []
         recognizer = _CrashGuard(self.recognizer)
         while True:
             frame = self.source.read()
@@ -112,8 +114,10 @@ class SpokenEars:
                 if frame.end - self.endpointer.last_speech_end <= to_samples(SOFT_ENDING_S):
                     for paused in held:
                         recognizer.accept(paused)
+                        heard_audio.append(paused.pcm)
                     held.clear()
                     recognizer.accept(frame)
+                    heard_audio.append(frame.pcm)
                 else:
                     held.append(frame)
             for event in events:
@@ -121,6 +125,7 @@ class SpokenEars:
                     in_speech = True
                     first = event.preroll[0].start if event.preroll else event.position
                     recognizer.begin(context, first)
+                    heard_audio = [early.pcm for early in event.preroll]
                     for early in event.preroll:
                         recognizer.accept(early)
                 elif isinstance(event, UtteranceEnded):
@@ -135,7 +140,9 @@ class SpokenEars:
                         return Utterance(
                             "", to_seconds(event.speech_start), to_seconds(event.speech_end), 0.0
                         )
-                    if heard.text.strip():
+                    # Engines hear words in music ("cha cha cha her"); speech never holds
+                    # one spectrum for long, so such a sound is not an answer.
+                    if heard.text.strip() and not sounds_like_music(b"".join(heard_audio)):
                         self.source.listening_ended(True)
                         utterance = Utterance(
                             text=heard.text,
@@ -148,7 +155,8 @@ class SpokenEars:
                                 Turn(partner, heard.text, utterance.start_s, utterance.end_s)
                             )
                         return utterance
-                    # Sound that held no words (a cough, a door): keep listening until the deadline.
+                    # Sound that held no words (a cough, a door, music): keep listening until the
+                    # deadline.
                     if self.clock.position >= deadline:
                         self.source.listening_ended(False)
                         return Silence(self.clock.now_s())
