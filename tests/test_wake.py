@@ -15,6 +15,7 @@ from audio.frames import split_into_frames
 from voice.errors import CheckinError
 from voice.wake import WakeDetection, WakeDetector
 from voice.wake_baseline import bare_keyphrase_search
+from voice.wake_verify import WakeVerifier
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -77,8 +78,8 @@ def test_no_false_wake_on_the_tuning_stream(tuning_stream: wake_streams.WakeStre
     print(f"tuning: found {len(result['found'])}/{len(tuning_stream.wakes)}, "
           f"false {len(result['false'])}")
     assert result["false"] == []
-    # Measured 14-16/20 (dither makes runs differ slightly); not yet the target of all.
-    assert len(result["found"]) >= 14
+    # Measured 17/20, the same on every run; not yet the target of all.
+    assert len(result["found"]) >= 17
     assert all(abs(true - seen) < 0.5 for true, seen in result["found"])
 
 
@@ -86,10 +87,27 @@ def test_no_false_wake_on_the_validation_stream(
     validation_stream: wake_streams.WakeStream,
 ) -> None:
     result = wake_streams.score([d.t for d in detect(validation_stream.pcm)], validation_stream)
-    # Held out: its voices are mostly misheard by PocketSphinx (1/20 found); zero false wakes.
+    # Held out: its voices (espeak-ng and flite kal) are mostly misheard by PocketSphinx:
+    # measured 5/20 found. Zero false wakes is the requirement.
     print(f"validation: found {len(result['found'])}/{len(validation_stream.wakes)}, "
           f"false {len(result['false'])}")
     assert result["false"] == []
+    assert len(result["found"]) >= 5
+
+
+def test_the_verdict_on_a_candidate_does_not_depend_on_what_came_before(
+    tuning_stream: wake_streams.WakeStream,
+) -> None:
+    """Scores used to drift with the decoder's dither state; now a clip always scores alike."""
+    [wake, *_] = tuning_stream.wakes
+    start, end = int((wake.start - 0.3) * 16_000), int((wake.end + 0.35) * 16_000)
+    clip = tuning_stream.pcm[2 * start : 2 * end]
+    fresh = WakeVerifier("hey check in").verify(clip)
+    used = WakeVerifier("hey check in")
+    for other in tuning_stream.segments[:5]:
+        used.verify(tuning_stream.pcm[2 * int(other.start * 16_000) : 2 * int(other.end * 16_000)])
+    assert used.verify(clip) == fresh
+    assert fresh.fit is not None
 
 
 def test_near_misses_alone_never_wake(tuning_stream: wake_streams.WakeStream) -> None:

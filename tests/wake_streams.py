@@ -43,10 +43,13 @@ class Voice:
     name: str
     speed: int | None = None
     """espeak-ng words per minute (None: its default)."""
+    pitch: int | None = None
+    """espeak-ng pitch 0-99 (None: its default of 50)."""
 
     @property
     def label(self) -> str:
-        return f"{self.engine}:{self.name}" + (f"@{self.speed}" if self.speed else "")
+        label = f"{self.engine}:{self.name}" + (f"@{self.speed}" if self.speed else "")
+        return label + (f"^{self.pitch}" if self.pitch is not None else "")
 
 
 @dataclass(frozen=True)
@@ -134,7 +137,8 @@ TUNING = Recipe(
 VALIDATION = Recipe(
     voices=(
         Voice("flite", "kal"),
-        Voice("flite", "awb_time"),
+        # Not flite's awb_time: that is a talking-clock voice that can only say times.
+        Voice("espeak", "en-us+m1", speed=150, pitch=40),
         Voice("espeak", "en-us+f3", speed=150),
         Voice("espeak", "en+m7", speed=190),
         Voice("espeak", "en-gb-x-rp+f2", speed=165),
@@ -206,11 +210,14 @@ def synthesize(voice: Voice, text: str, tempo: float, cache_dir: Path) -> np.nda
             command = ["espeak-ng", "-v", voice.name, "-w", str(raw)]
             if voice.speed:
                 command += ["-s", str(voice.speed)]
+            if voice.pitch is not None:
+                command += ["-p", str(voice.pitch)]
             command.append(text)
         subprocess.run(command, check=True, capture_output=True)
         effects = ["tempo", "-s", str(tempo)] if tempo != 1.0 else []
         subprocess.run(
-            ["sox", str(raw), "-r", str(SAMPLE_RATE), "-c", "1", "-b", "16", str(converted), *effects],
+            ["sox", str(raw), "-r", str(SAMPLE_RATE), "-c", "1", "-b", "16", str(converted)]
+            + effects,
             check=True,
             capture_output=True,
         )
@@ -273,7 +280,8 @@ def _plan(recipe: Recipe, rng: np.random.Generator) -> list[_Item]:
         for i, text in enumerate(recipe.near_misses)
     ]
     others += [
-        _Item("near_miss", text, recipe.voices[(i + 2) % len(recipe.voices)], CONDITIONS[(i + 1) % 4])
+        _Item("near_miss", text, recipe.voices[(i + 2) % len(recipe.voices)],
+              CONDITIONS[(i + 1) % 4])
         for i, text in enumerate(recipe.near_misses)
     ]
     others += [
@@ -335,7 +343,9 @@ def build_stream(recipe: Recipe, cache_dir: Path) -> WakeStream:
     return WakeStream(_to_pcm(samples), tuple(segments))
 
 
-def score(detected_ends: list[float], stream: WakeStream, tolerance: float = 0.75) -> dict[str, list]:
+def score(
+    detected_ends: list[float], stream: WakeStream, tolerance: float = 0.75
+) -> dict[str, list]:
     """Match detections to true wake ends: {"found", "missed", "false"} (times in seconds)."""
     truth = stream.wake_ends
     used: set[int] = set()
