@@ -69,8 +69,7 @@ def test_a_worker_that_dies_is_a_clear_error() -> None:
 def test_a_long_first_render_on_a_fresh_worker_is_not_lost() -> None:
     # pyttsx3's espeak driver once dropped the first utterance longer than ~11 s.
     text = " ".join(
-        ["This week you shared nine appreciations and four needs, the most frequent was distraction."]
-        * 3
+        ["This week you shared nine appreciations and four needs, mostly about distraction."] * 3
     )
     with Speaker() as speaker:
         pcm = speaker.render(text)

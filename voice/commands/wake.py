@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -12,7 +13,8 @@ import click
 @click.option("--audio-in", "audio_in", type=click.Path(path_type=Path), default=None,
               help="Listen to this WAV file instead of the microphone; ends at its end.")
 @click.option("--mic", default=None, help="Input device number (default: the config's mic).")
-@click.option("--phrase", default=None, help='Wake phrase (default: the config\'s, "hey check in").')
+@click.option("--phrase", default=None,
+              help='Wake phrase (default: the config\'s, "hey check in").')
 @click.option("--sensitivity", type=click.FloatRange(0.0, 1.0), default=0.5, show_default=True,
               help="0 strict .. 1 eager. Raise it if you are not heard, lower it on false wakes.")
 @click.option("--json", "as_json", is_flag=True,
@@ -57,7 +59,7 @@ def command(audio_in: Path | None, mic: str | None, phrase: str | None, sensitiv
                 line = f"{detection.t:8.2f}s  {detection.phrase}  (score {detection.score:.2f})"
             click.echo(line)
             # Detections must reach a pipe at once, not when the buffer fills.
-            click.get_text_stream("stdout").flush()
+            sys.stdout.flush()
     finally:
         source.listening_ended(False)
         source.close()
