@@ -67,3 +67,12 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+    except Exception as error:  # a bug, not the user's doing: say so in one line, keep the trace
+        if debug:
+            raise
+        click.echo(
+            f"checkin: internal error ({type(error).__name__}: {error}); "
+            "run again with --debug and report the traceback",
+            err=True,
+        )
+        sys.exit(1)
