@@ -60,14 +60,14 @@ class Scorers:
     phrase_floor: float
 
 
-# Chosen by measurement on tests/data/intents/labelled.toml (564 answers;
+# Chosen by measurement on tests/data/intents/labelled.toml (808 answers;
 # tests/test_intents_scorers.py reruns it, `pytest -s` prints the table).
 # Intent accuracy with each phrase scorer (command scorer fixed at ratio):
-#   ratio 100.0%  QRatio 100.0%  token_sort_ratio 99.8%  token_set_ratio 97.9%
-#   WRatio 97.2%  partial_ratio 91.1%
+#   ratio 99.9%  QRatio 99.9%  token_sort_ratio 99.8%  token_set_ratio 97.8%
+#   WRatio 97.6%  partial_ratio 91.1%
 # and with each command scorer (phrase scorer fixed at ratio):
-#   ratio 100.0%  QRatio 100.0%  token_sort_ratio 100.0%  token_set_ratio 92.7%
-#   WRatio 43.8%  partial_ratio 88.1%
+#   ratio 99.9%  QRatio 99.9%  token_sort_ratio 99.9%  token_set_ratio 92.9%
+#   WRatio 43.8%  partial_ratio 88.2%
 # Subset-friendly scorers (token_set, partial, WRatio) fire commands inside ordinary
 # answers ("stop" in "thank you for not stopping the movie"), the failure the product
 # must not have. ratio is the plainest of the best, and word order matters in speech.
