@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
-from audio.earcon import listen_earcon, wake_earcon
+from audio.earcon import wake_earcon
 from audio.endpoint import Endpointer, NoSpeech, UtteranceEnded
 from audio.frames import Frame, split_into_frames
 from audio.mic import MicLost
@@ -36,8 +36,8 @@ from voice.dialogue import Silence
 from voice.listen_lines import ListenLines
 from voice.mic_recovery import MicRecovery
 from voice.reminder import EveningReminder
-from voice.session import CheckinStore, InputEnded, SessionResult, run_checkin
-from voice.spoken_run import SpokenEdges
+from voice.session import CheckinStore, InputEnded, SessionResult
+from voice.spoken_run import SpokenEdges, spoken_checkin
 
 WAKE_LISTEN_TIMEOUT_S = 8.0
 """A wake listening with no speech at all ends after this (then a new one starts)."""
@@ -187,18 +187,11 @@ class ListenLoop:
 
     def check_in(self) -> SessionResult:
         """One check-in through the edges, with a chime before each answer unless quiet."""
-        ears, mouth = self.edges.ears(), self.edges.mouth()
-        if self.earcons:
-
-            def chime() -> None:
-                mouth.play(listen_earcon())
-
-            ears.cue = chime
         # Left set if the microphone is lost mid-check-in: the recovery tells the couple so.
         self._in_checkin = True
-        result = run_checkin(
-            self.partners, ears, mouth, self.edges.clock, self.store,
-            self.edges.recognizer.name, budget_s=self.budget_s,
+        result = spoken_checkin(
+            replace(self.edges, earcons=self.earcons), self.partners, self.store,
+            budget_s=self.budget_s,
         )
         self._in_checkin = False
         return result
