@@ -51,7 +51,7 @@ StreamFactory = Callable[..., InputStreamLike]
 """Called as factory(device=, samplerate=, channels=, dtype="int16", blocksize=, callback=)."""
 
 
-def _sounddevice() -> Any:
+def load_sounddevice() -> Any:
     """Import sounddevice only when a device is needed: it fails without libportaudio."""
     try:
         import sounddevice
@@ -63,12 +63,20 @@ def _sounddevice() -> Any:
     return sounddevice
 
 
+def rescan_devices() -> None:
+    """Make PortAudio list devices afresh, so a re-plugged microphone (often with a new index)
+    can be found; PortAudio only enumerates devices when it initialises."""
+    sounddevice = load_sounddevice()
+    sounddevice._terminate()
+    sounddevice._initialize()
+
+
 def list_input_devices(devices: Sequence[dict[str, Any]] | None = None) -> list[InputDevice]:
     """The devices that can record; `devices` defaults to sounddevice.query_devices()."""
     if devices is None:
         try:
-            devices = list(_sounddevice().query_devices())
-        except _sounddevice().PortAudioError as error:
+            devices = list(load_sounddevice().query_devices())
+        except load_sounddevice().PortAudioError as error:
             raise AudioError(f"cannot list audio devices ({error}); {DEVICE_HINT}") from None
     return [
         InputDevice(
@@ -126,7 +134,7 @@ def choose_settings(
     rate and the fewest channels it supports. `check` and `query` default to
     sounddevice's check_input_settings (raises when unsupported) and query_devices.
     """
-    sd = _sounddevice()
+    sd = load_sounddevice()
     check = check or sd.check_input_settings
     query = query or sd.query_devices
     try:
@@ -183,7 +191,7 @@ class MicSource:
     def _ensure_started(self) -> None:
         if self._stream is not None:
             return
-        factory = self._factory or _sounddevice().InputStream
+        factory = self._factory or load_sounddevice().InputStream
         try:
             stream = factory(
                 device=self.device,

@@ -27,9 +27,9 @@ class Report:
 
 def _audio_devices(report: Report) -> None:
     try:
-        from audio.mic import _sounddevice
+        from audio.mic import load_sounddevice
 
-        devices = list(_sounddevice().query_devices())
+        devices = list(load_sounddevice().query_devices())
     except (AudioError, OSError) as error:
         report.sections["audio"] = {"inputs": [], "outputs": []}
         report.warnings.append(f"audio devices unavailable: {error}")

@@ -20,13 +20,9 @@ def _now() -> datetime:
 
 def _reopen_microphone(spec: str | None) -> FrameSource:
     """Open the microphone afresh after it was lost (raises AudioError while it is absent)."""
-    from audio.mic import MicSource, _sounddevice, resolve_device
+    from audio.mic import MicSource, rescan_devices, resolve_device
 
-    sounddevice = _sounddevice()
-    # PortAudio lists devices once per initialisation: a re-plugged device (with a new
-    # index) only shows up after a fresh one.
-    sounddevice._terminate()
-    sounddevice._initialize()
+    rescan_devices()
     return MicSource(resolve_device(spec))
 
 
