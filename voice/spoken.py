@@ -33,6 +33,8 @@ SOFT_ENDING_S = 0.3
 fall below the speech test. Longer silence is held back and fed only if speech resumes, so the
 recognizer never decodes the trailing room noise (PocketSphinx heard "if" in it)."""
 
+_SOFT_ENDING_SAMPLES = to_samples(SOFT_ENDING_S)
+
 StatusCallback = Callable[[str], None]
 """Told "listening", "thinking" or "speaking" as the state changes (for a status line)."""
 
@@ -111,7 +113,7 @@ class SpokenEars:
                 self.recorder.write(frame)
             events = self.endpointer.push(frame)
             if in_speech and not any(isinstance(e, SpeechStarted) for e in events):
-                if frame.end - self.endpointer.last_speech_end <= to_samples(SOFT_ENDING_S):
+                if frame.end - self.endpointer.last_speech_end <= _SOFT_ENDING_SAMPLES:
                     for paused in held:
                         recognizer.accept(paused)
                         heard_audio.append(paused.pcm)
