@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 from audio.wav import write_wav
 
@@ -29,3 +33,18 @@ class ReplyBank:
         if not path.exists():
             write_wav(path, bytes(2 * int(seconds * 16000)))
         return path
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def spoken_start(db: Path, files: list[Path], *extra: str) -> dict[str, Any]:
+    """Run the real `checkin start --replies FILES --mute --json` for Ana and Sam; its summary."""
+    result = subprocess.run(
+        [sys.executable, "-m", "voice", "start", "--partners", "Ana,Sam", "--db", str(db),
+         "--mute", "--json", *extra, "--replies", *map(str, files)],
+        capture_output=True, text=True, timeout=300, cwd=REPO, env=dict(os.environ),
+    )
+    assert result.returncode == 0, result.stderr
+    summary: dict[str, Any] = json.loads(result.stdout)
+    return summary

@@ -7,24 +7,19 @@ noise). Whole check-ins run through the real `checkin start --replies`.
 
 from __future__ import annotations
 
-import json
-import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
-from spoken_helpers import ReplyBank
+from spoken_helpers import ReplyBank, spoken_start
 
 from audio.frames import split_into_frames
 from audio.wav import load_pcm16k, write_wav
 from voice.recognizers import load_recognizer
 from voice.recognizers.nearfield import NearTalkerGate
 
-REPO = Path(__file__).resolve().parent.parent
 RATE = 16_000
 NEWS = "I really appreciated the weather today, said one resident, as the rain finally stopped."
 
@@ -73,16 +68,6 @@ def sounds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return made
 
 
-def start(db: Path, files: list[Path]) -> tuple[dict[str, Any], str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "voice", "start", "--partners", "Ana,Sam", "--db", str(db),
-         "--mute", "--json", "--replies", *map(str, files)],
-        capture_output=True, text=True, timeout=300, cwd=REPO, env=dict(os.environ),
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout), result.stderr
-
-
 def stored_entries(db: Path) -> list[tuple[str, str]]:
     with sqlite3.connect(db) as connection:
         return connection.execute("SELECT partner, text FROM entries").fetchall()
@@ -93,7 +78,7 @@ def test_a_check_in_hearing_only_sounds_that_are_not_answers_logs_nothing(
 ) -> None:
     db = tmp_path / "checkin.db"
     order = ["zeros", "tv-far", "room", "tv-far", "silence", "tv-far"]
-    summary, _ = start(db, [sounds[name] for name in order])
+    summary = spoken_start(db, [sounds[name] for name in order])
     assert summary["entries"] == []
     assert stored_entries(db) == []
     assert not [turn for turn in summary["turns"] if turn["speaker"] != "assistant"]
@@ -104,7 +89,8 @@ def test_music_as_loud_as_a_partner_is_not_logged(
 ) -> None:
     db = tmp_path / "checkin.db"
     skips = [replies.say("Ana", "skip"), replies.say("Sam", "skip")]
-    summary, _ = start(db, [*skips, sounds["music"], sounds["music"]])  # music at "brushed off?"
+    # The music plays when "brushed off?" is asked.
+    summary = spoken_start(db, [*skips, sounds["music"], sounds["music"]])
     assert summary["entries"] == [] and stored_entries(db) == []
 
 
@@ -112,7 +98,7 @@ def test_tv_speech_after_a_partner_has_answered_is_not_taken_for_the_other(
     sounds: dict[str, Path], replies: ReplyBank, tmp_path: Path
 ) -> None:
     db = tmp_path / "checkin.db"
-    summary, _ = start(db, [
+    summary = spoken_start(db, [
         replies.say("Ana", "I appreciated that you made me coffee this morning"),
         sounds["tv-near"],  # Sam says nothing; the TV talks
         sounds["tv-near"],

@@ -2,41 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-from spoken_helpers import ReplyBank
-
-
-def start(db: Path, files: list[Path], *extra: str) -> dict[str, Any]:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "voice",
-            "start",
-            "--partners",
-            "Ana,Sam",
-            "--db",
-            str(db),
-            "--mute",
-            "--json",
-            *extra,
-            "--replies",
-            *map(str, files),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=dict(os.environ),
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+from spoken_helpers import ReplyBank, spoken_start
 
 
 def rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
@@ -56,7 +26,7 @@ def assert_turns_never_overlap(summary: dict[str, Any]) -> None:
 
 def test_appreciations_a_validated_need_and_nothing(replies: ReplyBank, tmp_path: Path) -> None:
     db = tmp_path / "checkin.db"
-    summary = start(
+    summary = spoken_start(
         db,
         [
             replies.say("Ana", "I appreciated that you made me coffee this morning"),
@@ -84,7 +54,7 @@ def test_appreciations_a_validated_need_and_nothing(replies: ReplyBank, tmp_path
 
 def test_a_dismissal_is_logged_unvalidated_and_coached(replies: ReplyBank, tmp_path: Path) -> None:
     db = tmp_path / "checkin.db"
-    summary = start(
+    summary = spoken_start(
         db,
         [
             replies.say("Ana", "skip"),
@@ -104,7 +74,7 @@ def test_a_dismissal_is_logged_unvalidated_and_coached(replies: ReplyBank, tmp_p
 
 def test_stop_ends_now_and_keeps_what_was_said(replies: ReplyBank, tmp_path: Path) -> None:
     db = tmp_path / "checkin.db"
-    summary = start(
+    summary = spoken_start(
         db,
         [
             replies.say("Ana", "I appreciated the hug you gave me this morning"),
@@ -121,7 +91,7 @@ def test_stop_ends_now_and_keeps_what_was_said(replies: ReplyBank, tmp_path: Pat
 def test_repeat_asks_again_and_silence_asks_in_other_words(
     replies: ReplyBank, tmp_path: Path
 ) -> None:
-    summary = start(
+    summary = spoken_start(
         tmp_path / "checkin.db",
         [
             replies.say("Ana", "Say that again"),
@@ -147,7 +117,7 @@ def test_the_budget_running_out_jumps_to_the_closing(replies: ReplyBank, tmp_pat
         "I appreciated that you made me coffee this morning and that you called me at lunch "
         "and that you walked the dog when it was raining so hard this evening",
     )
-    summary = start(tmp_path / "checkin.db", [long_answer] * 6, "--budget", "30")
+    summary = spoken_start(tmp_path / "checkin.db", [long_answer] * 6, "--budget", "30")
     assert summary["completed"] is True
     assert summary["duration_s"] <= 45
     last = summary["turns"][-1]
@@ -159,7 +129,7 @@ def test_the_budget_running_out_jumps_to_the_closing(replies: ReplyBank, tmp_pat
 def test_partner_turn_ends_where_speech_ends_and_latency_is_on_the_clock(
     replies: ReplyBank, tmp_path: Path
 ) -> None:
-    summary = start(
+    summary = spoken_start(
         tmp_path / "checkin.db",
         [
             replies.say("Ana", "I appreciated that you made me coffee this morning"),
