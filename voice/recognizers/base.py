@@ -62,6 +62,13 @@ class Recognizer(Protocol):
         """Feed audio; return the partial text when it changed, else None."""
         ...
 
+    def heard_so_far(self) -> str:
+        """The words of the utterance so far, from all audio fed, without ending it.
+
+        Unlike `accept`'s partials this is up to date when it returns, so what the
+        caller decides from it depends only on the audio, not on timing."""
+        ...
+
     def end(self) -> Utterance:
         """Finish the utterance and return the final result."""
         ...

@@ -70,6 +70,9 @@ class NearTalkerGate:
                 self._levels.append(float(np.sqrt(np.mean(block * block))))
         return self.recognizer.accept(frame)
 
+    def heard_so_far(self) -> str:
+        return self.recognizer.heard_so_far()
+
     def end(self) -> Utterance:
         heard = self.recognizer.end()
         levels = self._levels

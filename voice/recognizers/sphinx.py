@@ -127,6 +127,13 @@ class PocketSphinxRecognizer:
         self._partial = partial
         return partial
 
+    def heard_so_far(self) -> str:
+        """The first reading's words up to the audio fed so far."""
+        if not self._started:
+            return ""
+        hypothesis = self._decoder.hyp()
+        return clean_words(hypothesis.hypstr.split()) if hypothesis else ""
+
     def end(self) -> Utterance:
         """Finish the utterance and return what was said."""
         if not self._started:

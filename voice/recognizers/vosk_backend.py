@@ -124,6 +124,13 @@ class VoskRecognizer:
         self._partial = heard
         return heard
 
+    def heard_so_far(self) -> str:
+        """The words Vosk has settled plus its current partial."""
+        if self._recognizer is None:
+            return ""
+        partial = json.loads(self._recognizer.PartialResult()).get("partial", "")
+        return clean_words([str(word["word"]) for word in self._words] + partial.split())
+
     def end(self) -> Utterance:
         """Finish the utterance and return what was said."""
         if self._recognizer is None:

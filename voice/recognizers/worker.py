@@ -151,6 +151,19 @@ class WorkerRecognizer:
                 changed = partial
         return changed
 
+    def heard_so_far(self) -> str:
+        """Every frame queued is decoded before the child answers; EngineCrashed as in `end`."""
+        if not self._in_utterance:
+            return ""
+        self._flush()
+        self._send(("heard_so_far",))
+        while self._in_flight:
+            self._receive_partial()
+        reply = self._receive(self.timeout_s)
+        if reply[0] != "heard":
+            self._crash(f"it answered {reply[0]!r} instead of the words so far")
+        return str(reply[1])
+
     def end(self) -> Utterance:
         """Finish the utterance; EngineCrashed if the engine died or hung meanwhile."""
         if not self._in_utterance:
@@ -376,6 +389,8 @@ def serve(read_fd: int, write_fd: int) -> None:
                 recognizer.begin(message[1], message[2])
             elif kind == "accept":
                 outbox.send(("partial", _accept_block(recognizer, message[1], message[2])))
+            elif kind == "heard_so_far":
+                outbox.send(("heard", recognizer.heard_so_far()))
             elif kind == "end":
                 heard = recognizer.end()
                 outbox.send(
