@@ -22,7 +22,9 @@ sentence pairs) joined by 0.5-0.6 s of digital silence show a longest non-speech
 0.81-1.08 s as the detector sees it: flite pads each clip with 0.1-0.2 s of near-silence and soft
 word endings fall below the speech test (with the padding trimmed: 0.51-0.93 s). 0.7 s therefore
 cut most such answers in two and 0.9 s still cut about half; 1.2 s cut none (see
-tests/test_audio_endpoint.py::test_answers_with_pauses_are_not_cut) for 1.2 s of latency."""
+tests/test_audio_endpoint.py::test_answers_with_pauses_are_not_cut) for 1.2 s of latency.
+This is the longest the assistant waits: the spoken ears end a complete answer sooner, after
+voice.turn_end.EARLY_END_SILENCE_S, by `Endpointer.end_now`."""
 
 MIN_SPEECH_S = 0.12
 """Speech needed before an utterance starts: rejects clicks and stray noisy frames.
@@ -58,8 +60,9 @@ class UtteranceEnded:
     speech_end: int
     """Clock position just after the last speech frame."""
 
-    reason: Literal["silence", "max_length"]
-    """Why it ended: trailing silence, or the maximum utterance length was reached."""
+    reason: Literal["silence", "max_length", "complete"]
+    """Why it ended: trailing silence, the maximum utterance length, or `end_now` (the caller
+    judged the words so far a complete answer)."""
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,15 @@ class Endpointer:
             return [self._end("silence")]
         return []
 
+    def end_now(self) -> UtteranceEnded:
+        """End the utterance in progress at once, before its full trailing silence.
+
+        For a caller that knows more than the silence does: the words heard so far
+        already make a complete answer."""
+        if not self._in_speech:
+            raise RuntimeError("end_now() called outside an utterance")
+        return self._end("complete")
+
     def _begin_speech(self, start: int, last_speech_end: int) -> SpeechStarted:
         self._in_speech = True
         self._speech_start = start
@@ -177,7 +189,7 @@ class Endpointer:
         self._reset_candidate()
         return SpeechStarted(start, preroll)
 
-    def _end(self, reason: Literal["silence", "max_length"]) -> UtteranceEnded:
+    def _end(self, reason: Literal["silence", "max_length", "complete"]) -> UtteranceEnded:
         self._in_speech = False
         self._listening = False
         return UtteranceEnded(self._speech_start, self._last_speech_end, reason)

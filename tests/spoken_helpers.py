@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from audio.wav import write_wav
+from audio.wav import load_pcm16k, write_wav
 
 VOICES = {"Ana": "slt", "Sam": "rms"}
 
@@ -26,6 +26,19 @@ class ReplyBank:
         if not path.exists():
             voice = VOICES[partner]
             subprocess.run(["flite", "-voice", voice, "-t", text, "-o", str(path)], check=True)
+        return path
+
+    def pausing(self, partner: str, *parts: str, pause_s: float = 0.6) -> Path:
+        """One reply of several lines by the same voice, joined by `pause_s` of silence."""
+        safe = "_".join("".join(c if c.isalnum() else "_" for c in part)[:30] for part in parts)
+        path = self.folder / f"{partner}-paused-{pause_s}-{safe}.wav"
+        if not path.exists():
+            pieces = []
+            for index, part in enumerate(parts):
+                if index:
+                    pieces.append(bytes(2 * int(pause_s * 16000)))
+                pieces.append(load_pcm16k(self.say(partner, part)))
+            write_wav(path, b"".join(pieces))
         return path
 
     def silence(self, seconds: float = 0.5) -> Path:

@@ -4,6 +4,10 @@
 Mouth and Clock it is given for a spoken check-in. The same objects serve a live
 microphone, a WAV file and scripted replies: only the FrameSource differs.
 
+The end of an answer: after `EARLY_END_SILENCE_S` of silence the words heard so
+far are judged (voice/turn_end.py); a complete answer ends there, an open one
+("I felt unheard when ...") waits for the endpointer's full trailing silence.
+
 Half-duplex: while the assistant speaks, and for a short tail after it, the
 source's frames are dropped (`FrameSource.skip_to`), so the assistant never
 hears itself and no partner turn overlaps an assistant turn.
@@ -24,6 +28,7 @@ from voice.recognizers.base import Recognizer
 from voice.recognizers.base import Utterance as RecognizerUtterance
 from voice.recognizers.worker import EngineCrashed
 from voice.session import ASSISTANT, InputEnded, Turn, Utterance
+from voice.turn_end import EARLY_END_SILENCE_S, sounds_complete
 
 HALF_DUPLEX_TAIL_S = 0.25
 """Input dropped after the assistant stops: the room's echo of its last word."""
@@ -87,6 +92,8 @@ class SpokenEars:
     cue: Callable[[], None] | None = None
     """Played just before listening starts (an earcon), if any."""
     on_turn: TurnCallback | None = None
+    early_end_samples: int | None = to_samples(EARLY_END_SILENCE_S)
+    """Silence after which an answer whose words are complete is ended (None: silence only)."""
 
     def listen(
         self, context: str, partner: str, timeout_s: float
@@ -98,6 +105,7 @@ class SpokenEars:
         deadline = self.clock.position + to_samples(max(timeout_s, 0.0))
         self._start_endpointer(deadline)
         in_speech = False
+        pause_judged = False
         held: list[Frame] = []
         heard_audio: list[bytes] = []
         recognizer = _CrashGuard(self.recognizer)
@@ -113,18 +121,31 @@ class SpokenEars:
                 self.recorder.write(frame)
             events = self.endpointer.push(frame)
             if in_speech and not any(isinstance(e, SpeechStarted) for e in events):
-                if frame.end - self.endpointer.last_speech_end <= _SOFT_ENDING_SAMPLES:
+                silent_for = frame.end - self.endpointer.last_speech_end
+                if silent_for <= _SOFT_ENDING_SAMPLES:
                     for paused in held:
                         recognizer.accept(paused)
                         heard_audio.append(paused.pcm)
                     held.clear()
                     recognizer.accept(frame)
                     heard_audio.append(frame.pcm)
+                    pause_judged = False
                 else:
                     held.append(frame)
+                # Once per pause: a complete answer is replied to now, an open one waits.
+                if (
+                    not events
+                    and not pause_judged
+                    and self.early_end_samples is not None
+                    and silent_for >= self.early_end_samples
+                ):
+                    pause_judged = True
+                    if sounds_complete(context, recognizer.heard_so_far()):
+                        events = [self.endpointer.end_now()]
             for event in events:
                 if isinstance(event, SpeechStarted):
                     in_speech = True
+                    pause_judged = False
                     first = event.preroll[0].start if event.preroll else event.position
                     recognizer.begin(context, first)
                     heard_audio = [early.pcm for early in event.preroll]
@@ -134,29 +155,10 @@ class SpokenEars:
                     in_speech = False
                     held.clear()
                     self.status("thinking")
-                    heard = recognizer.end()
-                    if heard is None:
-                        # The engine died mid-answer and was restarted: not understood, so the
-                        # dialogue asks again instead of the check-in ending.
+                    outcome = self._understand(event, recognizer.end(), heard_audio, partner)
+                    if outcome is not None:
                         self.source.listening_ended(True)
-                        return Utterance(
-                            "", to_seconds(event.speech_start), to_seconds(event.speech_end), 0.0
-                        )
-                    # Engines hear words in music ("cha cha cha her"); speech never holds
-                    # one spectrum for long, so such a sound is not an answer.
-                    if heard.text.strip() and not sounds_like_music(b"".join(heard_audio)):
-                        self.source.listening_ended(True)
-                        utterance = Utterance(
-                            text=heard.text,
-                            start_s=to_seconds(event.speech_start),
-                            end_s=to_seconds(event.speech_end),
-                            confidence=heard.confidence,
-                        )
-                        if self.on_turn is not None:
-                            self.on_turn(
-                                Turn(partner, heard.text, utterance.start_s, utterance.end_s)
-                            )
-                        return utterance
+                        return outcome
                     # Sound that held no words (a cough, a door, music): keep listening until the
                     # deadline.
                     if self.clock.position >= deadline:
@@ -167,6 +169,28 @@ class SpokenEars:
                 elif isinstance(event, NoSpeech):
                     self.source.listening_ended(False)
                     return Silence(to_seconds(event.position))
+
+    def _understand(
+        self,
+        event: UtteranceEnded,
+        heard: RecognizerUtterance | None,
+        heard_audio: list[bytes],
+        partner: str,
+    ) -> Utterance | None:
+        """The utterance to answer, or None when the sound held no words to answer."""
+        start_s, end_s = to_seconds(event.speech_start), to_seconds(event.speech_end)
+        if heard is None:
+            # The engine died mid-answer and was restarted: not understood, so the dialogue
+            # asks again instead of the check-in ending.
+            return Utterance("", start_s, end_s, 0.0)
+        # Engines hear words in music ("cha cha cha her"); speech never holds one spectrum
+        # for long, so such a sound is not an answer.
+        if not heard.text.strip() or sounds_like_music(b"".join(heard_audio)):
+            return None
+        utterance = Utterance(heard.text, start_s, end_s, heard.confidence)
+        if self.on_turn is not None:
+            self.on_turn(Turn(partner, heard.text, start_s, end_s))
+        return utterance
 
     def _start_endpointer(self, deadline: int) -> None:
         self.endpointer.no_speech_timeout = max(deadline - self.clock.position, 1)
@@ -234,6 +258,15 @@ class _CrashGuard:
             self.recognizer.accept(frame)
         except EngineCrashed:
             self.crashed = True
+
+    def heard_so_far(self) -> str:
+        if self.crashed:
+            return ""
+        try:
+            return self.recognizer.heard_so_far()
+        except EngineCrashed:
+            self.crashed = True
+            return ""
 
     def end(self) -> RecognizerUtterance | None:
         if self.crashed:
