@@ -20,6 +20,8 @@ class ScriptedSession:
 
     number: int
     partners: tuple[str, str]
+    pauses: str
+    """"afterthought" or "hesitation": the kind of pause its reflective answers hold."""
     answers: tuple[Answer, ...]
     wavs: tuple[Path, ...]
 
@@ -37,7 +39,9 @@ def load_sessions(cache_dir: Path) -> list[ScriptedSession]:
             answers.append(answer(cache_dir, voices[speaker], list(parts), pause_s))
         wavs = [save_wav(cache_dir, f"session{number}-reply{index + 1}", item.pcm)
                 for index, item in enumerate(answers)]
-        sessions.append(ScriptedSession(number, partners, tuple(answers), tuple(wavs)))
+        sessions.append(
+            ScriptedSession(number, partners, str(entry["pauses"]), tuple(answers), tuple(wavs))
+        )
     return sessions
 
 

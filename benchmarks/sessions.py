@@ -72,7 +72,8 @@ def _latency_figures(runs: list[tuple[ScriptedSession, ChildResult]]) -> list[Fi
         reason = f"`checkin start` failed: {_last_line(failed[0].stderr)}"
         return [not_measured(name, reason), not_measured("answers cut in two", reason)]
     latencies: list[float] = []
-    cut = paused = 0
+    cut = {"hesitation": 0, "afterthought": 0}
+    paused = {"hesitation": 0, "afterthought": 0}
     mismatched = 0
     for session, result in runs:
         turns = json.loads(result.stdout)["turns"]
@@ -82,9 +83,11 @@ def _latency_figures(runs: list[tuple[ScriptedSession, ChildResult]]) -> list[Fi
             mismatched += 1
         for turn, item in zip(partner_turns, session.answers, strict=False):
             if item.has_pause:
-                paused += 1
+                paused[session.pauses] += 1
                 heard_s = turn["end_s"] - turn["start_s"]
-                cut += heard_s < (item.last_part_start - item.speech_start) / SAMPLE_RATE
+                cut[session.pauses] += (
+                    heard_s < (item.last_part_start - item.speech_start) / SAMPLE_RATE
+                )
     p50, p90 = median(latencies), percentile(latencies, 0.9)
     shift = (f"; in {mismatched} session(s) the partner turns did not pair one to one with the "
              "replies (a reply heard as silence), pairing is by order" if mismatched else "")
@@ -102,14 +105,21 @@ def _latency_figures(runs: list[tuple[ScriptedSession, ChildResult]]) -> list[Fi
                  f"partner's speech (their turn's end_s) to the start of the next prompt{shift}",
             values={"latencies_s": latencies},
         ),
-        Figure(
-            name="answers cut in two (spoken sessions)",
-            app=f"{cut} of {paused}",
-            target="0",
-            met=cut == 0,
-            note=f"answers of two flite clips joined by 0.6 s of silence; cut = the partner's "
-                 f"turn ended before the second clip began{shift}",
-            values={"cut": cut, "paused": paused},
+        *(
+            Figure(
+                name=f"answers cut in two: {kind}s (spoken sessions)",
+                app=f"{cut[kind]} of {paused[kind]}",
+                target="0",
+                met=cut[kind] == 0,
+                note=f"answers of two flite clips joined by 0.6 s of silence, {what}; cut = the "
+                     f"partner's turn ended before the second clip began{shift}",
+                values={"cut": cut[kind], "paused": paused[kind]},
+            )
+            for kind, what in (
+                ("hesitation", "the pause inside a clause (\"I felt unheard when / you ...\")"),
+                ("afterthought", "a whole sentence, then more (\"... this morning / it really "
+                                 "helped ...\")"),
+            )
         ),
     ]
 
@@ -122,7 +132,8 @@ def _latencies(turns: list[dict[str, Any]]) -> list[float]:
             continue
         following = next((t for t in turns[index + 1 :] if t["speaker"] == "assistant"), None)
         if following is not None:
-            gaps.append(following["start_s"] - turn["end_s"])
+            # Rounded to the millisecond: 1.2 s must not read as 1.2000000000000028.
+            gaps.append(round(following["start_s"] - turn["end_s"], 3))
     return gaps
 
 
