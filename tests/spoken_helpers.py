@@ -51,12 +51,16 @@ class ReplyBank:
 REPO = Path(__file__).resolve().parent.parent
 
 
-def spoken_start(db: Path, files: list[Path], *extra: str) -> dict[str, Any]:
-    """Run the real `checkin start --replies FILES --mute --json` for Ana and Sam; its summary."""
+def spoken_start(
+    db: Path, files: list[Path], *extra: str, env: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """Run the real `checkin start --replies FILES --mute --json` for Ana and Sam; its summary.
+
+    `env` adds environment variables (e.g. CHECKIN_CONFIG) to the test's own."""
     result = subprocess.run(
         [sys.executable, "-m", "voice", "start", "--partners", "Ana,Sam", "--db", str(db),
          "--mute", "--json", *extra, "--replies", *map(str, files)],
-        capture_output=True, text=True, timeout=300, cwd=REPO, env=dict(os.environ),
+        capture_output=True, text=True, timeout=300, cwd=REPO, env={**os.environ, **(env or {})},
     )
     assert result.returncode == 0, result.stderr
     summary: dict[str, Any] = json.loads(result.stdout)

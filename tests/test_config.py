@@ -71,6 +71,7 @@ def test_checkin_config_variable_points_at_another_file(
         ('partners = ["Ana", "ana"]\n', "different names"),
         ('reminder = "25:00"\n', "key 'reminder' in .*21:00"),
         ('quiet_hours = "late"\n', "key 'quiet_hours'"),
+        ('patient = "yes"\n', "key 'patient' in .*true or false"),
         ('colour = "blue"\n', "unknown key 'colour'"),
         ("partners = [\n", "not valid TOML"),
     ],

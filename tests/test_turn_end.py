@@ -166,3 +166,22 @@ def test_a_long_pause_after_an_open_clause_is_not_cut(replies: ReplyBank, tmp_pa
     )
     first = [t for t in summary["turns"] if t["speaker"] != "assistant"][0]
     assert "dog" in first["text"] or "morning" in first["text"], first
+
+
+def test_a_patient_check_in_waits_out_the_pause_after_a_whole_sentence(
+    replies: ReplyBank, tmp_path: Path
+) -> None:
+    afterthought = replies.pausing(
+        "Ana", "I appreciated that you made me coffee this morning", "it really helped me"
+    )
+    config = tmp_path / "config.toml"
+    config.write_text("patient = true\n", encoding="utf-8")
+    stop = replies.say("Sam", "stop")
+    for extra, env in (((), {"CHECKIN_CONFIG": str(config)}), (("--patient",), {})):
+        summary = spoken_start(tmp_path / f"{len(extra)}.db", [afterthought, stop], *extra, env=env)
+        first = [t for t in summary["turns"] if t["speaker"] != "assistant"][0]
+        assert "helped" in first["text"], (extra, first)
+    # Without patience the same answer is cut at the end of its first sentence: the trade-off.
+    quick = spoken_start(tmp_path / "quick.db", [afterthought, stop])
+    first = [t for t in quick["turns"] if t["speaker"] != "assistant"][0]
+    assert "helped" not in first["text"], first

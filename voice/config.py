@@ -59,6 +59,9 @@ class Config:
     db_path: Path = field(default_factory=lambda: data_dir() / "checkin.db")
     reminder: str | None = None
     quiet_hours: tuple[str, str] | None = None
+    patient: bool = False
+    """Wait out every pause before replying, even after a complete sentence (slower replies,
+    never an afterthought cut off)."""
     source: Path | None = None
     """The config file that was read, or None when there is none."""
     origins: dict[str, str] = field(default_factory=dict)
@@ -109,6 +112,12 @@ def _device(value: Any, where: str) -> str:
     return str(value)
 
 
+def _true_or_false(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise CheckinError(f"{where}: expected true or false (got {value!r})")
+    return value
+
+
 def _quiet_hours(value: Any, where: str) -> tuple[str, str]:
     if not isinstance(value, str) or value.count("-") != 1:
         raise CheckinError(f'{where}: expected a range like "23:00-07:00" (got {value!r})')
@@ -126,6 +135,7 @@ _FILE_KEYS = (
     "db",
     "reminder",
     "quiet_hours",
+    "patient",
 )
 
 
@@ -177,6 +187,7 @@ def load_config(path: Path | None = None) -> Config:
         "db": lambda v: Path(_text(v, where("db"))).expanduser(),
         "reminder": lambda v: parse_time_of_day(v, where("reminder")),
         "quiet_hours": lambda v: _quiet_hours(v, where("quiet_hours")),
+        "patient": lambda v: _true_or_false(v, where("patient")),
     }
     for key, value in raw.items():
         values["db_path" if key == "db" else key] = parsers[key](value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from audio.endpoint import Endpointer
+from audio.frames import to_samples
 from audio.source import FrameSource
 from voice.recognizers.base import Recognizer
 from voice.session import CheckinStore, SessionResult, run_checkin
@@ -19,6 +20,7 @@ from voice.spoken import (
     VoiceOutput,
     quiet,
 )
+from voice.turn_end import EARLY_END_SILENCE_S
 
 
 @dataclass
@@ -36,6 +38,8 @@ class SpokenEdges:
     status: StatusCallback = quiet
     earcons: bool = False
     """Chime before each answer is listened for (the couple knows it is their turn)."""
+    patient: bool = False
+    """Never end an answer early on complete-sounding words: wait out every pause."""
 
     def ears(self) -> SpokenEars:
         cue = None
@@ -56,6 +60,7 @@ class SpokenEdges:
             status=self.status,
             cue=cue,
             on_turn=self.on_turn,
+            early_end_samples=None if self.patient else to_samples(EARLY_END_SILENCE_S),
         )
 
     def mouth(self) -> SpokenMouth:

@@ -34,11 +34,14 @@ def _reopen_microphone(spec: str | None) -> FrameSource:
               help="Wake phrase sensitivity: higher hears it more easily, and wakes falsely more.")
 @click.option("--quiet", is_flag=True, help="No chimes (when the wake phrase is heard, and "
               "before each answer).")
+@click.option("--patient", is_flag=True,
+              help="Wait out every pause (1.2 s) before replying, even after a whole sentence: "
+              "slower replies, but an afterthought is never cut off (config: patient = true).")
 def command(
     partners: str | None, db_path: Path | None, engine: str | None, model: Path | None,
     mic: str | None, audio_in: Path | None, use_replies: bool, speaker: str | None,
     say_to: Path | None, mute: bool, as_json: bool, replies: tuple[Path, ...], once: bool,
-    phrase: str | None, sensitivity: float, quiet: bool,
+    phrase: str | None, sensitivity: float, quiet: bool, patient: bool,
 ) -> None:
     """Wait for the wake phrase, run a check-in, and go back to waiting.
 
@@ -84,7 +87,7 @@ def command(
 
     config = with_flags(
         load_config(), partners=partners, db_path=db_path, engine=engine, mic=mic, speaker=speaker,
-        wake_phrase=phrase.lower().strip() if phrase else None,
+        wake_phrase=phrase.lower().strip() if phrase else None, patient=patient or None,
     )
     console = Console(as_json)
     status = StatusLine(sys.stderr)
@@ -112,6 +115,7 @@ def command(
                 source, recognizer, renderer, output,
                 on_turn=lambda turn: show(f"{turn.speaker}: {turn.text}"),
                 status=status.show,
+                patient=config.patient,
             )
             # The loop may swap in a reopened microphone: close whichever is current.
             stack.callback(lambda: edges.source.close())

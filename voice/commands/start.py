@@ -23,6 +23,9 @@ from voice.runtime import audio_options
     help="Seconds of audio the check-in may take before it closes.",
 )
 @click.option("--quiet", is_flag=True, help="No chime before each answer.")
+@click.option("--patient", is_flag=True,
+              help="Wait out every pause (1.2 s) before replying, even after a whole sentence: "
+              "slower replies, but an afterthought is never cut off (config: patient = true).")
 def command(
     partners: str | None,
     db_path: Path | None,
@@ -39,6 +42,7 @@ def command(
     seed: int | None,
     budget: float,
     quiet: bool,
+    patient: bool,
 ) -> None:
     """Run one spoken check-in now, without waiting for the wake phrase.
 
@@ -65,7 +69,8 @@ def command(
     from voice.tts import Speaker
 
     config = with_flags(
-        load_config(), partners=partners, db_path=db_path, engine=engine, mic=mic, speaker=speaker
+        load_config(), partners=partners, db_path=db_path, engine=engine, mic=mic, speaker=speaker,
+        patient=patient or None,
     )
     console = Console(as_json)
     with closing_all() as stack:
@@ -84,6 +89,7 @@ def command(
             output,
             on_turn=lambda turn: console.line(f"{turn.speaker}: {turn.text}"),
             earcons=not quiet,
+            patient=config.patient,
         )
         result = spoken_checkin(edges, config.partners, store, seed=seed, budget_s=budget)
     if as_json:
