@@ -42,12 +42,14 @@ class TurnEndRules:
 
     open_endings: frozenset[str]
     open_phrase_endings: tuple[str, ...]
+    closing_phrase_endings: tuple[str, ...]
     clause_openers: frozenset[str]
     pronouns: frozenset[str]
     complete_answers: frozenset[str]
     reason_contexts: frozenset[str]
     feeling_words: frozenset[str]
     reason_words: frozenset[str]
+    words_after_feeling: int
 
 
 @lru_cache(maxsize=1)
@@ -62,12 +64,14 @@ def load_rules() -> TurnEndRules:
     return TurnEndRules(
         open_endings=frozenset(data["open_endings"]),
         open_phrase_endings=tuple(data["open_phrase_endings"]),
+        closing_phrase_endings=tuple(data["closing_phrase_endings"]),
         clause_openers=frozenset(data["clause_openers"]),
         pronouns=frozenset(data["pronouns"]),
         complete_answers=frozenset(data["complete_answers"]) | short_answers,
         reason_contexts=frozenset(reason["contexts"]),
         feeling_words=frozenset(reason["feeling_words"]),
         reason_words=frozenset(reason["reason_words"]),
+        words_after_feeling=int(reason["words_after_feeling"]),
     )
 
 
@@ -78,17 +82,26 @@ def sounds_complete(context: str | None, heard: str, rules: TurnEndRules | None 
     words = text.split()
     if not words:
         return False
-    if text in rules.complete_answers:
+    if text in rules.complete_answers or _ends_with(text, rules.closing_phrase_endings):
         return True
-    if words[-1] in rules.open_endings:
+    if words[-1] in rules.open_endings or _ends_with(text, rules.open_phrase_endings):
         return False
-    if any(f" {text}".endswith(f" {phrase}") for phrase in rules.open_phrase_endings):
-        return False
-    if len(words) >= 2 and words[-2] in rules.clause_openers and words[-1] in rules.pronouns:
+    if words[-1] in rules.pronouns and (len(words) == 1 or words[-2] in rules.clause_openers):
         return False
     if context in rules.reason_contexts:
-        named_a_feeling = any(word in rules.feeling_words for word in words)
-        said_why = any(word in rules.reason_words for word in words)
-        if named_a_feeling and not said_why:
-            return False
+        return not _feeling_without_reason(words, rules)
     return True
+
+
+def _ends_with(text: str, phrases: tuple[str, ...]) -> bool:
+    return any(f" {text}".endswith(f" {phrase}") for phrase in phrases)
+
+
+def _feeling_without_reason(words: list[str], rules: TurnEndRules) -> bool:
+    """"i felt unheard": a feeling named just now, and nothing yet of what caused it."""
+    feelings = [index for index, word in enumerate(words) if word in rules.feeling_words]
+    if not feelings:
+        return False
+    after = words[feelings[-1] + 1 :]
+    said_why = any(word in rules.reason_words for word in words)
+    return not said_why and len(after) <= rules.words_after_feeling
