@@ -89,11 +89,28 @@ def test_no_false_wake_on_the_validation_stream(
 ) -> None:
     result = wake_streams.score([d.t for d in detect(validation_stream.pcm)], validation_stream)
     # Held out: its voices (espeak-ng and flite kal) are mostly misheard by PocketSphinx:
-    # measured 5/20 found (one of slack below, as for tuning). Zero false wakes is the requirement.
+    # measured 9/20 found (one of slack below, as for tuning). Zero false wakes is the requirement.
     print(f"validation: found {len(result['found'])}/{len(validation_stream.wakes)}, "
           f"false {len(result['false'])}")
     assert result["false"] == []
-    assert len(result["found"]) >= 4
+    assert len(result["found"]) >= 8
+
+
+def test_the_phone_loop_ratio_hears_held_out_voices_the_other_readings_miss(
+    validation_stream: wake_streams.WakeStream,
+) -> None:
+    """The likelihood ratio against a free phone loop is what finds most held-out voices."""
+    verifier = WakeVerifier("hey check in")
+    by_loop = []
+    for wake in validation_stream.wakes:
+        start, end = int((wake.start - 0.3) * 16_000), int((wake.end + 0.35) * 16_000)
+        verdict = verifier.verify(validation_stream.pcm[2 * start : 2 * end])
+        if verdict.accepted and verdict.loop_fit is not None:
+            by_loop.append(verdict)
+    # Measured 4 of the 9 found; the ratio is near 0 when the phrase explains the audio.
+    assert len(by_loop) >= 3
+    assert all(v.loop_fit is not None and -12_000 < v.loop_fit <= 10_000 for v in by_loop)
+    assert all(v.worst_phone_fit is not None and v.worst_phone_fit > -25_000 for v in by_loop)
 
 
 def test_the_verdict_on_a_candidate_does_not_depend_on_what_came_before(
