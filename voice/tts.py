@@ -47,7 +47,9 @@ class Speaker:
         self.timeout_s = timeout_s
         self._command = worker_command or WORKER_COMMAND
         self._worker: subprocess.Popen[bytes] | None = None
-        self._tmpdir = Path(tempfile.mkdtemp(prefix="checkin-tts-"))
+        # Made on the first render, not here: a Speaker that never speaks (doctor, a check-in
+        # that fails to start, a process killed early) leaves no folder behind in /tmp.
+        self._tmpdir: Path | None = None
         self._count = 0
 
     def render(self, text: str) -> bytes:
@@ -55,6 +57,8 @@ class Speaker:
         if not text.strip():
             return b""
         self._count += 1
+        if self._tmpdir is None:
+            self._tmpdir = Path(tempfile.mkdtemp(prefix="checkin-tts-"))
         path = self._tmpdir / f"prompt-{self._count}.wav"
         self._request(
             {
@@ -90,7 +94,9 @@ class Speaker:
     def close(self) -> None:
         """Stop the worker and remove temporary files."""
         self._stop_worker()
-        shutil.rmtree(self._tmpdir, ignore_errors=True)
+        if self._tmpdir is not None:
+            shutil.rmtree(self._tmpdir, ignore_errors=True)
+            self._tmpdir = None
 
     def __enter__(self) -> Speaker:
         return self
