@@ -113,3 +113,21 @@ def test_english_model_accuracy(voices) -> None:
     heard = transcribe_pcm(recognizer, speech_pcm(voices, "rms", text))
     assert word_error_rate(text, heard.text) < 0.25
     assert transcribe_pcm(recognizer, speech_pcm(voices, "slt", "yes"), "yesno").text == "yes"
+
+
+def test_heard_so_far_is_the_words_up_to_now_without_ending_the_utterance(korean, voices) -> None:
+    pcm = speech_pcm(voices, "rms", "i appreciated that you made dinner and listened to me")
+    frames = split_into_frames(pcm)
+    assert korean.heard_so_far() == ""
+    korean.begin("appreciation", 0)
+    for frame in frames[: len(frames) // 2]:
+        korean.accept(frame)
+    halfway = korean.heard_so_far()
+    for frame in frames[len(frames) // 2 :]:
+        korean.accept(frame)
+    at_the_end = korean.heard_so_far()
+    final = korean.end()
+    # Korean words for English audio, but the same stream: it grows, and the final settles it.
+    assert halfway and at_the_end
+    assert len(at_the_end.split()) >= len(halfway.split())
+    assert final.text
