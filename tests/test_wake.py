@@ -78,9 +78,9 @@ def test_no_false_wake_on_the_tuning_stream(tuning_stream: wake_streams.WakeStre
     print(f"tuning: found {len(result['found'])}/{len(tuning_stream.wakes)}, "
           f"false {len(result['false'])}")
     assert result["false"] == []
-    # Measured 17/20; not yet the target of all. One of slack: a rebuilt stream differs from
+    # Measured 18/20; not yet the target of all. One of slack: a rebuilt stream differs from
     # another build by a few LSB (sox, flite), enough to move a verdict that sits on a threshold.
-    assert len(result["found"]) >= 16
+    assert len(result["found"]) >= 17
     assert all(abs(true - seen) < 0.5 for true, seen in result["found"])
 
 
@@ -89,11 +89,11 @@ def test_no_false_wake_on_the_validation_stream(
 ) -> None:
     result = wake_streams.score([d.t for d in detect(validation_stream.pcm)], validation_stream)
     # Held out: its voices (espeak-ng and flite kal) are mostly misheard by PocketSphinx:
-    # measured 9/20 found (one of slack below, as for tuning). Zero false wakes is the requirement.
+    # measured 10/20 found (one of slack below, as for tuning). Zero false wakes is the requirement.
     print(f"validation: found {len(result['found'])}/{len(validation_stream.wakes)}, "
           f"false {len(result['false'])}")
     assert result["false"] == []
-    assert len(result["found"]) >= 8
+    assert len(result["found"]) >= 9
 
 
 def test_the_phone_loop_ratio_hears_held_out_voices_the_other_readings_miss(
@@ -101,16 +101,48 @@ def test_the_phone_loop_ratio_hears_held_out_voices_the_other_readings_miss(
 ) -> None:
     """The likelihood ratio against a free phone loop is what finds most held-out voices."""
     verifier = WakeVerifier("hey check in")
-    by_loop = []
+    by_loop, by_rival_words = [], []
     for wake in validation_stream.wakes:
         start, end = int((wake.start - 0.3) * 16_000), int((wake.end + 0.35) * 16_000)
         verdict = verifier.verify(validation_stream.pcm[2 * start : 2 * end])
-        if verdict.accepted and verdict.loop_fit is not None:
+        if verdict.accepted and verdict.rival_fit is not None:
+            by_rival_words.append(verdict)
+        elif verdict.accepted and verdict.loop_fit is not None:
             by_loop.append(verdict)
-    # Measured 4 of the 9 found; the ratio is near 0 when the phrase explains the audio.
+    # Measured 4 of the 10 found; the ratio is near 0 when the phrase explains the audio.
     assert len(by_loop) >= 3
     assert all(v.loop_fit is not None and -12_000 < v.loop_fit <= 10_000 for v in by_loop)
     assert all(v.worst_phone_fit is not None and v.worst_phone_fit > -25_000 for v in by_loop)
+    # Wakes the loop just missed (flite kal in noise: a worst phone of -25.2k) may be found by
+    # the ratio against rival words instead; those beat the best rival reading.
+    assert all(v.rival_fit is not None and v.rival_fit > 0 for v in by_rival_words)
+
+
+def test_rival_words_explain_near_misses_better_than_the_phrase_but_not_wakes(
+    tuning_stream: wake_streams.WakeStream,
+) -> None:
+    """The rival-word ratio: a near miss that fits the phone loop fairly has words of its own."""
+    verifier = WakeVerifier("hey check in")
+    near_misses, espeak_wakes = [], []
+    for segment in tuning_stream.segments:
+        if segment.kind == "speech" or (segment.kind == "wake" and "espeak" not in segment.voice):
+            continue
+        start, end = int((segment.start - 0.3) * 16_000), int((segment.end + 0.35) * 16_000)
+        verdict = verifier.verify(tuning_stream.pcm[2 * start : 2 * end])
+        if segment.kind == "near_miss":
+            assert not verdict.accepted, segment
+            near_misses.append(verdict)
+        else:
+            espeak_wakes.append(verdict)
+    # Measured: "hey chicken" (flite awb, its phone-loop ratio -5.9k) at -1.5k per frame,
+    # "hey jack" (flite kal16) at -4.7k, "they checked in" (espeak) at -11.7k.
+    rival_fits = [v.rival_fit for v in near_misses if v.rival_fit is not None]
+    assert len(rival_fits) >= 2
+    assert all(fit < 0 for fit in rival_fits)
+    # espeak at x1.15 fits the phone loop too poorly (-14.4k) but beats its rivals (+1.3k).
+    by_rival_words = [v for v in espeak_wakes if v.accepted and v.rival_fit is not None]
+    assert len(by_rival_words) >= 1
+    assert all(v.rival_fit is not None and v.rival_fit > 0 for v in by_rival_words)
 
 
 def test_the_verdict_on_a_candidate_does_not_depend_on_what_came_before(

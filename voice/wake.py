@@ -3,10 +3,11 @@
 Two stages. The first (`voice.wake_gate`) is an energy gate that costs a few
 numpy operations per frame and hands on only short utterances bounded by pauses,
 the shape of someone saying "hey check in" to the room. The second
-(`voice.wake_verify`) reads each such utterance with PocketSphinx four ways: how
-well the phrase force-aligns to it, whether a keyphrase search spots it, whether
-the phrase beats rival words that sound like it in a grammar decode, and how its
-phones score against a free phone loop over the same frames. Each
+(`voice.wake_verify`) reads each such utterance with PocketSphinx up to five ways:
+how well the phrase force-aligns to it, whether a keyphrase search spots it,
+whether the phrase beats rival words that sound like it in a grammar decode, how
+its phones score against a free phone loop over the same frames and, when that
+comes close, how it scores against a free sequence of the rival words. Each
 candidate is judged on its own features (no state carried from earlier audio), so
 the same clip always gets the same verdict. A false wake in a living room is worse
 than asking twice, so everything that is not clearly the phrase is dropped.
