@@ -81,7 +81,7 @@ def _endpoint_figures(answers: list[Answer], wavs: list) -> list[Figure]:
     paused = sum(1 for item in answers if item.has_pause)
     return [
         Figure(
-            name="endpoint delay, p50 / p90 (end of speech to end of utterance)",
+            name="endpoint delay on silence alone (no word check), p50 / p90",
             app=f"{fmt_s(median(delays))} / {fmt_s(percentile(delays, 0.9))}",
             note=f"{len(delays)} flite answers fed by RepliesSource over room noise; audio "
                  f"clock; trailing silence {DEFAULT_TRAILING_SILENCE_S} s; the end of speech is "
@@ -89,7 +89,7 @@ def _endpoint_figures(answers: list[Answer], wavs: list) -> list[Figure]:
             values={"delays_s": delays},
         ),
         Figure(
-            name="answers with pauses cut early by the endpointer",
+            name="answers with pauses cut early by the endpointer on silence alone",
             app=f"{cut} of {paused}",
             target="0",
             met=cut == 0,
