@@ -15,6 +15,7 @@ from audio.frames import split_into_frames
 from voice.errors import CheckinError
 from voice.wake import WakeDetection, WakeDetector
 from voice.wake_baseline import bare_keyphrase_search
+from voice.wake_denoise import denoised, snr_db
 from voice.wake_verify import WakeVerifier
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -78,8 +79,9 @@ def test_no_false_wake_on_the_tuning_stream(tuning_stream: wake_streams.WakeStre
     print(f"tuning: found {len(result['found'])}/{len(tuning_stream.wakes)}, "
           f"false {len(result['false'])}")
     assert result["false"] == []
-    # Measured 18/20; not yet the target of all. One of slack: a rebuilt stream differs from
-    # another build by a few LSB (sox, flite), enough to move a verdict that sits on a threshold.
+    # Measured 18/20 (flite rms and awb in white noise are missed; awb was found at 19/20 until
+    # the rival-word ratio was kept off noisy candidates, where it woke on near misses). A rebuilt
+    # stream differs from another build by a few LSB (sox, flite), so the bar has one of slack.
     assert len(result["found"]) >= 17
     assert all(abs(true - seen) < 0.5 for true, seen in result["found"])
 
@@ -213,3 +215,47 @@ def test_cli_prints_one_json_line_per_detection(single_wake_wav: tuple[Path, flo
     assert detection["phrase"] == "hey check in"
     assert abs(detection["t"] - end) < 0.5
     assert set(detection) == {"t", "phrase", "score"}
+
+
+def _wake_clip(stream: wake_streams.WakeStream, segment: wake_streams.Segment) -> bytes:
+    """A wake segment cut as the gate would: 0.3 s before it, a 0.35 s pause after."""
+    start, end = int((segment.start - 0.3) * 16_000), int((segment.end + 0.35) * 16_000)
+    return stream.pcm[2 * start : 2 * end]
+
+
+def test_speech_in_a_quiet_room_is_not_denoised(tuning_stream: wake_streams.WakeStream) -> None:
+    clean = [s for s in tuning_stream.segments if s.condition != wake_streams.NOISY]
+    assert len(clean) >= 30
+    for segment in clean:
+        clip = _wake_clip(tuning_stream, segment)
+        assert denoised(clip) is clip, segment
+
+
+def test_denoising_takes_white_noise_down_and_leaves_the_speech(stream_cache: Path) -> None:
+    voice = wake_streams.Voice("flite", "awb")
+    speech = wake_streams.synthesize(voice, "hey check in", 1.0, stream_cache) * 0.3
+    rng = np.random.default_rng(5)
+    block = np.concatenate([np.zeros(4_800), speech, np.zeros(5_600)])
+    noise = wake_streams.coloured_noise("white", block.size, rng) * np.sqrt(np.mean(speech**2))
+    noisy = block + noise / 10 ** (10 / 20)
+    pcm = wake_streams._to_pcm(noisy)
+    samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
+    assert snr_db(samples) < 15
+    cleaned = np.frombuffer(denoised(pcm), dtype="<i2").astype(np.float64)
+    before, after = np.mean(samples[:4_800] ** 2), np.mean(cleaned[:4_800] ** 2)
+    assert 10 * np.log10(before / after) > 8  # the noise alone: down by 10 dB or so
+    voiced = slice(4_800, 4_800 + speech.size)
+    kept = np.mean(cleaned[voiced] ** 2) / np.mean((32767 * block[voiced]) ** 2)
+    assert 0.5 < kept < 2.0  # the speech keeps its level
+
+
+def test_wakes_in_broadband_noise_are_found_after_denoising(
+    tuning_stream: wake_streams.WakeStream,
+) -> None:
+    """Flite voices under 10 dB of white or brown noise; without denoising awb was missed."""
+    verifier = WakeVerifier("hey check in")
+    clips = [_wake_clip(tuning_stream, w) for w in tuning_stream.wakes]
+    noisy = [clip for clip in clips if denoised(clip) is not clip]
+    # Measured: 4 wakes read as noisy (flite slt, kal16 in brown, awb, rms in white), 3 found.
+    assert len(noisy) >= 4
+    assert sum(verifier.verify(clip).accepted for clip in noisy) >= 3

@@ -8,6 +8,7 @@ how well the phrase force-aligns to it, whether a keyphrase search spots it,
 whether the phrase beats rival words that sound like it in a grammar decode, how
 its phones score against a free phone loop over the same frames and, when that
 comes close, how it scores against a free sequence of the rival words. Each
+candidate heard in steady broadband noise is denoised first (`voice.wake_denoise`). Each
 candidate is judged on its own features (no state carried from earlier audio), so
 the same clip always gets the same verdict. A false wake in a living room is worse
 than asking twice, so everything that is not clearly the phrase is dropped.
