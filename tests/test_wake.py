@@ -259,3 +259,20 @@ def test_wakes_in_broadband_noise_are_found_after_denoising(
     # Measured: 4 wakes read as noisy (flite slt, kal16 in brown, awb, rms in white), 3 found.
     assert len(noisy) >= 4
     assert sum(verifier.verify(clip).accepted for clip in noisy) >= 3
+
+
+def test_noise_seldom_makes_a_near_miss_wake_it(stream_cache: Path) -> None:
+    """Every near miss in 10 dB SNR noise of three colours: the hardest case for false wakes.
+
+    Measured at 0.5: 6 of the ~120 noisy near misses wake it (four "they check(ed) in", which
+    the phone loop cannot tell from the phrase in noise, and two through the first readings);
+    it was 15 before the rival-word ratio was kept to clean candidates. 32 of the 54 noisy
+    wakes are found. Kept as a bar against sliding back, not as a target: the target is none."""
+    clips = wake_streams.noisy_clips(stream_cache)
+    verifier = WakeVerifier("hey check in")
+    woke = [(clip.is_wake, clip.label) for clip in clips if verifier.verify(clip.pcm).accepted]
+    false_wakes = [label for is_wake, label in woke if not is_wake]
+    found = sum(1 for is_wake, _ in woke if is_wake)
+    print(f"noisy: found {found} of {sum(c.is_wake for c in clips)}, false {false_wakes}")
+    assert len(false_wakes) <= 6, false_wakes
+    assert found >= 30

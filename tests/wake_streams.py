@@ -363,3 +363,55 @@ def score(
             found.append((truth[match], t))
     missed = [end for i, end in enumerate(truth) if i not in used]
     return {"found": found, "missed": missed, "false": false}
+
+
+@dataclass(frozen=True)
+class Clip:
+    """One candidate cut by the wake gate, with what was really said."""
+
+    pcm: bytes
+    is_wake: bool
+    label: str
+
+
+NOISY_VOICES = (
+    Voice("flite", "slt"), Voice("flite", "rms"), Voice("flite", "awb"),
+    Voice("flite", "kal16"), Voice("flite", "kal"), Voice("espeak", "en-us"),
+)
+
+
+def noisy_clips(cache_dir: Path) -> list[Clip]:
+    """Wakes and near misses each alone in 10 dB SNR white, pink or brown noise, cut by the gate.
+
+    54 wake phrases (six voices, three colours, three seeds) and every near miss of both
+    recipes in each colour twice: harder than the streams, where few near misses are noisy.
+    The noise starts and ends with the utterance (as in the streams), so the gate's pre-roll
+    is quiet and the verifier must tell noise from speech inside the candidate.
+    """
+    from audio.frames import split_into_frames
+    from voice.wake_gate import UtteranceGate
+
+    colours = ("white", "pink", "brown")
+    items = [(True, TUNING.wake_phrase, voice, colour) for _ in range(3)
+             for voice in NOISY_VOICES for colour in colours]
+    near_misses = [*TUNING.near_misses, *VALIDATION.near_misses]
+    items += [(False, text, NOISY_VOICES[(i + k + seed * 2) % len(NOISY_VOICES)], colour)
+              for i, text in enumerate(near_misses) for k, colour in enumerate(colours)
+              for seed in range(2)]
+    rng = np.random.default_rng(7)
+    clips = []
+    for is_wake, text, voice, colour in items:
+        clip = synthesize(voice, text, 1.0, cache_dir)
+        speech = clip * 10 ** (rng.uniform(-10, 0) / 20) * 0.7 / np.abs(clip).max()
+        lead = np.zeros(int(0.4 * SAMPLE_RATE))
+        block = np.concatenate([lead, speech, lead])
+        rms = np.sqrt(np.mean(speech**2))
+        block = block + coloured_noise(colour, len(block), rng) * rms / 10 ** (10 / 20)
+        samples = np.concatenate([np.zeros(24_000), block, np.zeros(24_000)])
+        samples = samples + coloured_noise("pink", len(samples), rng) * 10 ** (-62 / 20)
+        gate = UtteranceGate()
+        for frame in split_into_frames(_to_pcm(samples)):
+            candidate = gate.push(frame)
+            if candidate is not None:
+                clips.append(Clip(candidate.pcm, is_wake, f"{text} / {voice.label} / {colour}"))
+    return clips
