@@ -155,13 +155,7 @@ class WorkerRecognizer:
         """Every frame queued is decoded before the child answers; EngineCrashed as in `end`."""
         if not self._in_utterance:
             return ""
-        self._flush()
-        self._send(("heard_so_far",))
-        while self._in_flight:
-            self._receive_partial()
-        reply = self._receive(self.timeout_s)
-        if reply[0] != "heard":
-            self._crash(f"it answered {reply[0]!r} instead of the words so far")
+        reply = self._ask(("heard_so_far",), "heard", "the words so far")
         return str(reply[1])
 
     def end(self) -> Utterance:
@@ -169,13 +163,7 @@ class WorkerRecognizer:
         if not self._in_utterance:
             return Utterance("", to_seconds(self._start), to_seconds(self._start), 0.0)
         self._in_utterance = False
-        self._flush()
-        self._send(("end",))
-        while self._in_flight:
-            self._receive_partial()
-        reply = self._receive(self.timeout_s)
-        if reply[0] != "utterance":
-            self._crash(f"it answered {reply[0]!r} instead of a result")
+        reply = self._ask(("end",), "utterance", "a result")
         self._crashes_in_a_row = 0
         text, start_s, end_s, confidence = reply[1:]
         return Utterance(str(text), float(start_s), float(end_s), float(confidence))
@@ -257,6 +245,19 @@ class WorkerRecognizer:
         except subprocess.TimeoutExpired:
             child.kill()
             child.wait()
+
+    def _ask(self, message: tuple[Any, ...], expected: str, what: str) -> tuple[Any, ...]:
+        """Send `message` after every queued frame and wait for the reply of kind `expected`.
+
+        The partials still in flight are read (and dropped) first: the child answers in order."""
+        self._flush()
+        self._send(message)
+        while self._in_flight:
+            self._receive_partial()
+        reply = self._receive(self.timeout_s)
+        if reply[0] != expected:
+            self._crash(f"it answered {reply[0]!r} instead of {what}")
+        return reply
 
     def _flush(self) -> None:
         if not self._batch:
