@@ -43,12 +43,17 @@ _LEVEL_BLOCK = 160
 """10 ms blocks for the level comparison."""
 
 
+def _block_power(samples: np.ndarray) -> np.ndarray:
+    """Mean power of each whole 10 ms block."""
+    blocks = samples.size // _LEVEL_BLOCK
+    return np.mean(samples[: blocks * _LEVEL_BLOCK].reshape(blocks, _LEVEL_BLOCK) ** 2, axis=1)
+
+
 def snr_db(samples: np.ndarray) -> float:
     """How far (dB) the loud 10 ms blocks (90th percentile) stand above the first `NOISE_S`."""
-    blocks = samples.size // _LEVEL_BLOCK
-    if blocks < 2 * round(NOISE_S * 100):
+    power = _block_power(samples)
+    if power.size < 2 * round(NOISE_S * 100):
         return float("inf")
-    power = np.mean(samples[: blocks * _LEVEL_BLOCK].reshape(blocks, _LEVEL_BLOCK) ** 2, axis=1)
     noise = float(np.median(power[: round(NOISE_S * 100)]))
     loud = float(np.percentile(power, 90))
     return 10.0 * float(np.log10(max(loud, 1e-9) / max(noise, 1e-9)))
@@ -60,11 +65,9 @@ def speech_to_gap_db(pcm: bytes) -> float:
     Measured inside the span from the first to the last block within 25 dB of the loudest, so
     it tells noise that starts with the speech (where `snr_db`'s pre-roll is silent) from clean
     speech, whose gaps and closures are near silence: 90th against 10th percentile."""
-    samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
-    blocks = samples.size // _LEVEL_BLOCK
-    if blocks < 2:
+    power = _block_power(np.frombuffer(pcm, dtype="<i2").astype(np.float64))
+    if power.size < 2:
         return float("inf")
-    power = np.mean(samples[: blocks * _LEVEL_BLOCK].reshape(blocks, _LEVEL_BLOCK) ** 2, axis=1)
     levels = 10.0 * np.log10(power + 1e-3)
     inside = np.flatnonzero(levels > levels.max() - 25.0)
     span = levels[inside[0] : inside[-1] + 1]

@@ -294,40 +294,41 @@ class WakeVerifier:
 
         A candidate heard in steady noise is denoised first (see `voice.wake_denoise`).
         """
-        clean = speech_to_gap_db(pcm) >= RIVAL_RATIO_MIN_SPEECH_TO_GAP_DB
-        pcm = dithered(denoised(pcm))
+        raw, pcm = pcm, dithered(denoised(pcm))
         fit = self._fit(pcm)
         if fit is not None and fit[0] < self.thresholds.give_up:
             return Verdict(False, 0.0, None, "", *fit[:2])
         if fit is None:
             # The lattice squeezed a word out: in noise a true phrase can do that too, so
             # only the likelihood-ratio reading (which traces the search itself) may accept.
-            return self._by_loop(pcm, Verdict(False, 0.0, None, ""), clean)
+            return self._by_loop(pcm, Verdict(False, 0.0, None, ""), raw)
         overall, worst, end_frame = fit
         by_fit = overall > self.thresholds.fit and worst > self.thresholds.worst_word_fit
         heard = _decode(self._decoder, pcm)
         by_rivals = heard.split() == self.words
         by_spotting = overall > self.spotted.fit and bool(_decode(self._spotter, pcm))
-        score = 1.0 / (1.0 + math.exp(-(overall - self.thresholds.fit) / 3_000.0))
+        score = _confidence(overall - self.thresholds.fit)
         if not (by_fit or by_rivals or by_spotting):
             rejected = Verdict(False, round(score, 3), None, heard, overall, worst)
-            return self._by_loop(pcm, rejected, clean)
+            return self._by_loop(pcm, rejected, raw)
         return Verdict(True, max(score, 0.01), end_frame, heard, overall, worst)
 
-    def _by_loop(self, pcm: bytes, rejected: Verdict, clean: bool) -> Verdict:
+    def _by_loop(self, pcm: bytes, rejected: Verdict, raw: bytes) -> Verdict:
         """`rejected`, unless the phrase's likelihood ratio against a phone loop accepts it.
 
-        The rival-word ratio is only read on a `clean` candidate (see
-        `RIVAL_RATIO_MIN_SPEECH_TO_GAP_DB`)."""
+        `pcm` is the candidate as read; the rival-word ratio is only read when `raw`, the
+        candidate as heard, is clean (see `RIVAL_RATIO_MIN_SPEECH_TO_GAP_DB`)."""
         ratio = self._loop_ratio(pcm)
         if ratio is None:
             return rejected
         overall, worst_phone, end_frame, phrase_total, frames = ratio
         measured = replace(rejected, loop_fit=overall, worst_phone_fit=worst_phone)
         if overall > self.loop.overall and worst_phone > self.loop.worst_phone:
-            score = 1.0 / (1.0 + math.exp(-(overall - self.loop.overall) / 3_000.0))
+            score = _confidence(overall - self.loop.overall)
             return replace(measured, accepted=True, score=max(score, 0.01), end_frame=end_frame)
-        if overall <= self.rival_ratio.loop or not clean:
+        if overall <= self.rival_ratio.loop:
+            return measured
+        if speech_to_gap_db(raw) < RIVAL_RATIO_MIN_SPEECH_TO_GAP_DB:
             return measured
         # Only now, on the few candidates that come close, the costlier rival-word decode.
         self._scorer.activate_search(_RIVALS)
@@ -338,7 +339,7 @@ class WakeVerifier:
         by_rivals = (phrase_total - rivals_total) * _SEARCH_SCALE / frames
         measured = replace(measured, rival_fit=by_rivals)
         if by_rivals > self.rival_ratio.ratio:
-            score = 1.0 / (1.0 + math.exp(-(overall - self.rival_ratio.loop) / 3_000.0))
+            score = _confidence(overall - self.rival_ratio.loop)
             return replace(measured, accepted=True, score=max(score, 0.01), end_frame=end_frame)
         return measured
 
@@ -454,6 +455,11 @@ def _hear(decoder: Decoder, pcm: bytes) -> None:
     decoder.start_utt()
     decoder.process_raw(pcm, False, True)
     decoder.end_utt()
+
+
+def _confidence(above_bar: float) -> float:
+    """0..1 from how far (log units per frame) a fit stands above the bar that accepts it."""
+    return 1.0 / (1.0 + math.exp(-above_bar / 3_000.0))
 
 
 _PHONE_LOOP = "phone_loop"
