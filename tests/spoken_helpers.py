@@ -51,6 +51,11 @@ class ReplyBank:
 REPO = Path(__file__).resolve().parent.parent
 
 
+def partner_turns(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """The partners' turns of a `--json` summary, in order (the assistant's left out)."""
+    return [turn for turn in summary["turns"] if turn["speaker"] != "assistant"]
+
+
 def spoken_start(
     db: Path, files: list[Path], *extra: str, env: dict[str, str] | None = None
 ) -> dict[str, Any]:

@@ -14,10 +14,6 @@ def rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
         return connection.execute(sql).fetchall()
 
 
-def partner_turns(summary: dict[str, Any]) -> list[dict[str, Any]]:
-    return [turn for turn in summary["turns"] if turn["speaker"] != "assistant"]
-
-
 def assert_turns_never_overlap(summary: dict[str, Any]) -> None:
     turns = summary["turns"]
     for earlier, later in zip(turns, turns[1:], strict=False):

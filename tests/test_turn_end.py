@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from audio_helpers import flite_pcm, silence_pcm
-from spoken_helpers import ReplyBank, spoken_start
+from spoken_helpers import ReplyBank, partner_turns, spoken_start
 
 from audio.endpoint import Endpointer, SpeechStarted, UtteranceEnded
 from audio.frames import split_into_frames
@@ -164,8 +164,7 @@ def test_a_hesitation_is_waited_for_and_a_complete_answer_replied_to_quickly(
             replies.say("Sam", "No, not today"),
         ],
     )
-    partner_turns = [t for t in summary["turns"] if t["speaker"] != "assistant"]
-    need = partner_turns[2]
+    need = partner_turns(summary)[2]
     # One turn, both halves: the pause after "when" did not end it.
     assert "subject" in need["text"] or "dinner" in need["text"], need
     need_entry = [e for e in summary["entries"] if e["kind"] == "unmet_need"]
@@ -184,7 +183,7 @@ def test_a_long_pause_after_an_open_clause_is_not_cut(replies: ReplyBank, tmp_pa
         [replies.pausing("Ana", "I appreciated that", "you walked the dog this morning"),
          replies.say("Sam", "stop")],
     )
-    first = [t for t in summary["turns"] if t["speaker"] != "assistant"][0]
+    first = partner_turns(summary)[0]
     assert "dog" in first["text"] or "morning" in first["text"], first
 
 
@@ -199,9 +198,9 @@ def test_a_patient_check_in_waits_out_the_pause_after_a_whole_sentence(
     stop = replies.say("Sam", "stop")
     for extra, env in (((), {"CHECKIN_CONFIG": str(config)}), (("--patient",), {})):
         summary = spoken_start(tmp_path / f"{len(extra)}.db", [afterthought, stop], *extra, env=env)
-        first = [t for t in summary["turns"] if t["speaker"] != "assistant"][0]
+        first = partner_turns(summary)[0]
         assert "helped" in first["text"], (extra, first)
     # Without patience the same answer is cut at the end of its first sentence: the trade-off.
     quick = spoken_start(tmp_path / "quick.db", [afterthought, stop])
-    first = [t for t in quick["turns"] if t["speaker"] != "assistant"][0]
+    first = partner_turns(quick)[0]
     assert "helped" not in first["text"], first

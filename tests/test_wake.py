@@ -46,6 +46,12 @@ def validation_stream(stream_cache: Path) -> wake_streams.WakeStream:
     return wake_streams.build_stream(wake_streams.VALIDATION, stream_cache)
 
 
+def _wake_clip(stream: wake_streams.WakeStream, segment: wake_streams.Segment) -> bytes:
+    """A segment cut as the gate would: 0.3 s before it, a 0.35 s pause after."""
+    start, end = int((segment.start - 0.3) * 16_000), int((segment.end + 0.35) * 16_000)
+    return stream.pcm[2 * start : 2 * end]
+
+
 @pytest.fixture(scope="session")
 def single_wake_wav(stream_cache: Path) -> tuple[Path, float]:
     """'hey check in' by flite slt between 1.5 s pauses; returns the file and the phrase end."""
@@ -105,8 +111,7 @@ def test_the_phone_loop_ratio_hears_held_out_voices_the_other_readings_miss(
     verifier = WakeVerifier("hey check in")
     by_loop, by_rival_words = [], []
     for wake in validation_stream.wakes:
-        start, end = int((wake.start - 0.3) * 16_000), int((wake.end + 0.35) * 16_000)
-        verdict = verifier.verify(validation_stream.pcm[2 * start : 2 * end])
+        verdict = verifier.verify(_wake_clip(validation_stream, wake))
         if verdict.accepted and verdict.rival_fit is not None:
             by_rival_words.append(verdict)
         elif verdict.accepted and verdict.loop_fit is not None:
@@ -129,8 +134,7 @@ def test_rival_words_explain_near_misses_better_than_the_phrase_but_not_wakes(
     for segment in tuning_stream.segments:
         if segment.kind == "speech" or (segment.kind == "wake" and "espeak" not in segment.voice):
             continue
-        start, end = int((segment.start - 0.3) * 16_000), int((segment.end + 0.35) * 16_000)
-        verdict = verifier.verify(tuning_stream.pcm[2 * start : 2 * end])
+        verdict = verifier.verify(_wake_clip(tuning_stream, segment))
         if segment.kind == "near_miss":
             assert not verdict.accepted, segment
             near_misses.append(verdict)
@@ -152,8 +156,7 @@ def test_the_verdict_on_a_candidate_does_not_depend_on_what_came_before(
 ) -> None:
     """Scores used to drift with the decoder's dither state; now a clip always scores alike."""
     [wake, *_] = tuning_stream.wakes
-    start, end = int((wake.start - 0.3) * 16_000), int((wake.end + 0.35) * 16_000)
-    clip = tuning_stream.pcm[2 * start : 2 * end]
+    clip = _wake_clip(tuning_stream, wake)
     fresh = WakeVerifier("hey check in").verify(clip)
     used = WakeVerifier("hey check in")
     for other in tuning_stream.segments[:5]:
@@ -215,12 +218,6 @@ def test_cli_prints_one_json_line_per_detection(single_wake_wav: tuple[Path, flo
     assert detection["phrase"] == "hey check in"
     assert abs(detection["t"] - end) < 0.5
     assert set(detection) == {"t", "phrase", "score"}
-
-
-def _wake_clip(stream: wake_streams.WakeStream, segment: wake_streams.Segment) -> bytes:
-    """A wake segment cut as the gate would: 0.3 s before it, a 0.35 s pause after."""
-    start, end = int((segment.start - 0.3) * 16_000), int((segment.end + 0.35) * 16_000)
-    return stream.pcm[2 * start : 2 * end]
 
 
 def test_speech_in_a_quiet_room_is_not_denoised(tuning_stream: wake_streams.WakeStream) -> None:
