@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-PACKAGES = ["audio", "voice", "intents", "store", "benchmarks"]
+PACKAGES = ["audio", "voice", "intents", "store", "benchmarks", "training"]
 
 
 def tool(name: str) -> str:

@@ -32,6 +32,13 @@ loop cannot tell from the phrase's; a true wake that is merely far from the mode
 clean candidates: in noise the rival words explain the noise badly and near misses
 won (see `RIVAL_RATIO_MIN_SPEECH_TO_GAP_DB`).
 
+The sixth is learned (`voice.wake_classifier`): a classifier trained on the gate's
+candidates from hundreds of synthetic voices. It accepts, with a fair phone-loop ratio,
+the held-out voices PocketSphinx misreads ("hey check in" by espeak-ng en+m7 read as
+"two chuck you"), and vetoes any reading when it finds the phrase very unlikely ("they
+checked in" in brown noise). See `voice.wake_classifier.classifier_thresholds` for
+what it measured.
+
 A candidate whose loud frames stand less than 15 dB above its pre-roll is denoised
 before any reading (`voice.wake_denoise`): under 10 dB of white noise the phone loop
 heard the phrase's quieter stretches as noise. Measured on 54 extra wakes of flite
@@ -57,6 +64,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from voice.errors import CheckinError
+from voice.wake_classifier import classifier_thresholds, wake_probability
 from voice.wake_denoise import denoised, speech_to_gap_db
 
 _WORDS_TOML = "wake_words.toml"
@@ -91,6 +99,11 @@ class Verdict:
     """Per phrase frame, the phrase's alignment against the best free sequence of rival words
     over the whole candidate, both scored against every senone (see `RivalRatioThresholds`);
     None when it was not measured."""
+    wake_probability: float | None = None
+    """The learned classifier's probability that this is the wake phrase
+    (`voice.wake_classifier`); None when the fit was hopeless and it was not asked."""
+    vetoed: bool = False
+    """A PocketSphinx reading accepted, but the classifier found the phrase too unlikely."""
 
 
 def dictionary_path() -> Path:
@@ -227,7 +240,7 @@ def dithered(pcm: bytes) -> bytes:
 class WakeVerifier:
     """Decides whether a candidate utterance is the wake phrase and nothing else.
 
-    Five readings, any of which may accept (each is strict on its own):
+    Six readings, any of which may accept (each is strict on its own):
     - fit: the phrase force-aligned to the candidate, scored per frame and for its
       worst word against the best of the phrase's senones in each frame; a near miss
       or other talk fits the phrase far worse than it fits whatever it really says;
@@ -239,8 +252,11 @@ class WakeVerifier:
       its worst phone (see `LoopThresholds`); it runs only when the others reject;
     - rival ratio: the phrase's alignment against a free sequence of rival words, both
       scored against every senone, with a fair phone-loop ratio (see
-      `RivalRatioThresholds`); it runs only when the phone loop came close.
-    A candidate in steady broadband noise is denoised before all five readings.
+      `RivalRatioThresholds`); it runs only when the phone loop came close;
+    - classifier: the learned classifier's probability with a fair phone-loop ratio
+      (`voice.wake_classifier`); it runs before the rival ratio, and its probability
+      vetoes every other reading when it is very low.
+    A candidate in steady broadband noise is denoised before all six readings.
     Every word of the phrase must take part in the alignment, or nothing accepts.
     Every reading starts from a reset feature state, so a verdict depends on the
     candidate alone.
@@ -288,30 +304,43 @@ class WakeVerifier:
             self._scorer.add_allphone_file(_PHONE_LOOP, _flat_phone_lm(Path(folder)))
         self._scorer.add_jsgf_string(_RIVALS, _grammar("<other>+", rivals))
         self.rival_ratio = rival_ratio_thresholds(sensitivity)
+        self.classifier = classifier_thresholds(sensitivity)
 
     def verify(self, pcm: bytes) -> Verdict:
         """Decode one candidate (16 kHz int16 PCM, a pause either side).
 
         A candidate heard in steady noise is denoised first (see `voice.wake_denoise`).
         """
-        raw, pcm = pcm, dithered(denoised(pcm))
+        raw, clean = pcm, denoised(pcm)
+        pcm = dithered(clean)
         fit = self._fit(pcm)
         if fit is not None and fit[0] < self.thresholds.give_up:
             return Verdict(False, 0.0, None, "", *fit[:2])
+        probability = wake_probability(clean)
         if fit is None:
             # The lattice squeezed a word out: in noise a true phrase can do that too, so
-            # only the likelihood-ratio reading (which traces the search itself) may accept.
-            return self._by_loop(pcm, Verdict(False, 0.0, None, ""), raw)
+            # only the likelihood-ratio readings (which trace the search itself) may accept.
+            unaligned = Verdict(False, 0.0, None, "", wake_probability=probability)
+            return self._by_loop(pcm, unaligned, raw)
         overall, worst, end_frame = fit
         by_fit = overall > self.thresholds.fit and worst > self.thresholds.worst_word_fit
         heard = _decode(self._decoder, pcm)
         by_rivals = heard.split() == self.words
         by_spotting = overall > self.spotted.fit and bool(_decode(self._spotter, pcm))
         score = _confidence(overall - self.thresholds.fit)
+        verdict = Verdict(False, round(score, 3), None, heard, overall, worst,
+                          wake_probability=probability)
         if not (by_fit or by_rivals or by_spotting):
-            rejected = Verdict(False, round(score, 3), None, heard, overall, worst)
-            return self._by_loop(pcm, rejected, raw)
-        return Verdict(True, max(score, 0.01), end_frame, heard, overall, worst)
+            return self._by_loop(pcm, verdict, raw)
+        return self._unless_vetoed(replace(verdict, score=max(score, 0.01), end_frame=end_frame))
+
+    def _unless_vetoed(self, accepted: Verdict) -> Verdict:
+        """`accepted`, unless the classifier finds the wake phrase unlikely (see its veto)."""
+        if accepted.wake_probability is not None and (
+            accepted.wake_probability <= self.classifier.veto
+        ):
+            return replace(accepted, end_frame=None, vetoed=True)
+        return replace(accepted, accepted=True)
 
     def _by_loop(self, pcm: bytes, rejected: Verdict, raw: bytes) -> Verdict:
         """`rejected`, unless the phrase's likelihood ratio against a phone loop accepts it.
@@ -325,6 +354,13 @@ class WakeVerifier:
         measured = replace(rejected, loop_fit=overall, worst_phone_fit=worst_phone)
         if overall > self.loop.overall and worst_phone > self.loop.worst_phone:
             score = _confidence(overall - self.loop.overall)
+            return self._unless_vetoed(replace(measured, score=max(score, 0.01),
+                                               end_frame=end_frame))
+        probability = measured.wake_probability
+        if probability is not None and probability > self.classifier.accept and (
+            overall > self.classifier.loop
+        ):
+            score = _confidence(overall - self.classifier.loop)
             return replace(measured, accepted=True, score=max(score, 0.01), end_frame=end_frame)
         if overall <= self.rival_ratio.loop:
             return measured
@@ -340,7 +376,8 @@ class WakeVerifier:
         measured = replace(measured, rival_fit=by_rivals)
         if by_rivals > self.rival_ratio.ratio:
             score = _confidence(overall - self.rival_ratio.loop)
-            return replace(measured, accepted=True, score=max(score, 0.01), end_frame=end_frame)
+            return self._unless_vetoed(replace(measured, score=max(score, 0.01),
+                                               end_frame=end_frame))
         return measured
 
     def _loop_ratio(self, pcm: bytes) -> tuple[float, float, int, float, int] | None:
