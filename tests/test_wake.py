@@ -120,7 +120,7 @@ def test_held_out_voices_pocketsphinx_misreads_are_found_by_the_later_readings(
                and v.worst_phone_fit is not None and v.worst_phone_fit > verifier.loop.worst_phone]
     by_classifier = [v for v in later if v not in by_loop]
     # Measured: 5 found by the first readings, 4 by the phone loop (its ratio near 0 when the
-    # phrase explains the audio), 11 by the classifier (probabilities 0.57 to 1.0).
+    # phrase explains the audio), 11 by the classifier (probabilities 0.53 to 1.0).
     assert len(by_loop) >= 3
     assert all(v.loop_fit is not None and v.loop_fit <= 10_000 for v in by_loop)
     assert len(by_classifier) >= 9
@@ -267,11 +267,11 @@ def test_wakes_in_broadband_noise_are_found_after_denoising(
 def test_noise_seldom_makes_a_near_miss_wake_it(stream_cache: Path) -> None:
     """Every near miss in 10 dB SNR noise of three colours: the hardest case for false wakes.
 
-    Measured at 0.5: 2 of the ~120 noisy near misses wake it ("they checked in" by flite slt in
-    white noise, "hey chicken wings" by flite kal16 in pink). It was 15 before the rival-word
+    Measured at 0.5: 2 of the ~120 noisy near misses wake it ("they checked in" by flite slt and
+    "hey check this" by flite kal16, both in white noise). It was 15 before the rival-word
     ratio was kept to clean candidates and 6 before the classifier's veto, which stops six
-    that the PocketSphinx readings accepted (and, at a cost, four wakes by flite kal in brown
-    noise). 40 of the 54 noisy wakes are found (33 without the classifier). Kept as a bar
+    that the PocketSphinx readings accepted (and, at a cost, four noisy wakes by flite kal and
+    rms). 43 of the 54 noisy wakes are found (33 without the classifier). Kept as a bar
     against sliding back, not as a target: the target is none."""
     clips = wake_streams.noisy_clips(stream_cache)
     verifier = WakeVerifier("hey check in")
@@ -281,5 +281,5 @@ def test_noise_seldom_makes_a_near_miss_wake_it(stream_cache: Path) -> None:
     vetoed_near_misses = [clip.label for clip, v in verdicts if v.vetoed and not clip.is_wake]
     print(f"noisy: found {found} of {sum(c.is_wake for c in clips)}, false {false_wakes}")
     assert len(false_wakes) <= 3, false_wakes
-    assert found >= 37
+    assert found >= 40
     assert len(vetoed_near_misses) >= 4, vetoed_near_misses
