@@ -10,8 +10,9 @@ spectrogram of the utterance, normalised for level and channel and stretched to 
 fixed number of frames, so a voice's speed matters little.
 
 It is the mean of four small perceptrons (one hidden layer of 128, fitted from
-different seeds on about 16,000 candidates from 1,300 speakers) whose weights ship in `wake_classifier.npz`: numpy only at run
-time. It never accepts on its own: the verifier asks for a fair likelihood ratio
+different seeds on about 16,000 candidates from 1,300 speakers) whose weights ship
+in `wake_classifier.npz`: numpy only at run time. It never accepts on its own: the
+verifier asks for a fair likelihood ratio
 of the phrase against a free phone loop as well (see `voice.wake_verify`), because
 a classifier trained on synthetic voices has never heard a real living room. It
 can also veto the PocketSphinx readings: in noise they accepted "they checked in",
