@@ -267,12 +267,12 @@ def test_wakes_in_broadband_noise_are_found_after_denoising(
 def test_noise_seldom_makes_a_near_miss_wake_it(stream_cache: Path) -> None:
     """Every near miss in 10 dB SNR noise of three colours: the hardest case for false wakes.
 
-    Measured at 0.5: 2 of the ~120 noisy near misses wake it ("they checked in" by flite slt and
-    "hey check this" by flite kal16, both in white noise). It was 15 before the rival-word
-    ratio was kept to clean candidates and 6 before the classifier's veto, which stops six
-    that the PocketSphinx readings accepted (and, at a cost, four noisy wakes by flite kal and
-    rms). 43 of the 54 noisy wakes are found (33 without the classifier). Kept as a bar
-    against sliding back, not as a target: the target is none."""
+    Measured at 0.5: 1 of the ~120 noisy near misses wakes it ("they checked in" by flite slt in
+    white noise). It was 15 before the rival-word ratio was kept to clean candidates and 6
+    before the classifier's veto, which stops six that the PocketSphinx readings accepted (and,
+    at a cost, four noisy wakes by flite kal and rms). 41 of the 54 noisy wakes are found (33
+    without the classifier). Kept as a bar against sliding back, not as a target: the target
+    is none."""
     clips = wake_streams.noisy_clips(stream_cache)
     verifier = WakeVerifier("hey check in")
     verdicts = [(clip, verifier.verify(clip.pcm)) for clip in clips]
@@ -280,6 +280,6 @@ def test_noise_seldom_makes_a_near_miss_wake_it(stream_cache: Path) -> None:
     found = sum(1 for clip, v in verdicts if v.accepted and clip.is_wake)
     vetoed_near_misses = [clip.label for clip, v in verdicts if v.vetoed and not clip.is_wake]
     print(f"noisy: found {found} of {sum(c.is_wake for c in clips)}, false {false_wakes}")
-    assert len(false_wakes) <= 3, false_wakes
-    assert found >= 40
+    assert len(false_wakes) <= 2, false_wakes
+    assert found >= 39
     assert len(vetoed_near_misses) >= 4, vetoed_near_misses

@@ -314,9 +314,13 @@ class WakeVerifier:
         raw, clean = pcm, denoised(pcm)
         pcm = dithered(clean)
         fit = self._fit(pcm)
-        if fit is not None and fit[0] < self.thresholds.give_up:
-            return Verdict(False, 0.0, None, "", *fit[:2])
         probability = wake_probability(clean)
+        # The give-up bar saves the costlier readings on hopeless candidates, but a voice the
+        # classifier is sure of can fit PocketSphinx's model that badly (espeak en-029+f3).
+        if fit is not None and fit[0] < self.thresholds.give_up and (
+            probability <= self.classifier.sure
+        ):
+            return Verdict(False, 0.0, None, "", *fit[:2], wake_probability=probability)
         if fit is None:
             # The lattice squeezed a word out: in noise a true phrase can do that too, so
             # only the likelihood-ratio readings (which trace the search itself) may accept.
@@ -343,10 +347,12 @@ class WakeVerifier:
         return replace(accepted, accepted=True)
 
     def _by_loop(self, pcm: bytes, rejected: Verdict, raw: bytes) -> Verdict:
-        """`rejected`, unless the phrase's likelihood ratio against a phone loop accepts it.
+        """`rejected`, unless a likelihood ratio against a phone loop (alone, with the
+        classifier or with the rival words) accepts it.
 
-        `pcm` is the candidate as read; the rival-word ratio is only read when `raw`, the
-        candidate as heard, is clean (see `RIVAL_RATIO_MIN_SPEECH_TO_GAP_DB`)."""
+        `pcm` is the candidate as read; the rival-word ratio is only read, and the classifier
+        trusted at its lower bar, when `raw`, the candidate as heard, is clean (see
+        `RIVAL_RATIO_MIN_SPEECH_TO_GAP_DB`)."""
         ratio = self._loop_ratio(pcm)
         if ratio is None:
             return rejected
@@ -356,15 +362,16 @@ class WakeVerifier:
             score = _confidence(overall - self.loop.overall)
             return self._unless_vetoed(replace(measured, score=max(score, 0.01),
                                                end_frame=end_frame))
-        probability = measured.wake_probability
-        if probability is not None and probability > self.classifier.accept and (
-            overall > self.classifier.loop
-        ):
+        probability = measured.wake_probability or 0.0
+        clean = speech_to_gap_db(raw) >= RIVAL_RATIO_MIN_SPEECH_TO_GAP_DB
+        # In noise the classifier is less sure of what it hears: noisy near misses reached 0.9.
+        accept = self.classifier.accept if clean else self.classifier.accept_in_noise
+        by_classifier = probability > accept and overall > self.classifier.loop
+        if by_classifier or (probability > self.classifier.sure
+                             and overall > self.classifier.loop_when_sure):
             score = _confidence(overall - self.classifier.loop)
             return replace(measured, accepted=True, score=max(score, 0.01), end_frame=end_frame)
-        if overall <= self.rival_ratio.loop:
-            return measured
-        if speech_to_gap_db(raw) < RIVAL_RATIO_MIN_SPEECH_TO_GAP_DB:
+        if overall <= self.rival_ratio.loop or not clean:
             return measured
         # Only now, on the few candidates that come close, the costlier rival-word decode.
         self._scorer.activate_search(_RIVALS)
