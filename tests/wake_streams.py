@@ -167,6 +167,41 @@ VALIDATION = Recipe(
 )
 
 
+OTHER_VOICES = Recipe(
+    voices=(
+        Voice("espeak", "en-gb-scotland+m7", speed=160),
+        Voice("espeak", "en-029+f3", speed=170),
+        Voice("espeak", "en-us-nyc+m1", speed=140, pitch=60),
+        Voice("espeak", "en-gb-x-gbclan+f2", speed=180),
+    ),
+    near_misses=(
+        "hey chuckie",
+        "check inside",
+        "hey jack! come in!",
+        "the check in desk is closed",
+        "hey kitchen staff",
+        "the paycheck is in",
+        "hey jacqueline",
+        "hey checker",
+        "checking in now",
+        "hey, pick it in",
+    ),
+    conversation=(
+        "Shall we have soup for dinner tonight?",
+        "The plumber said he would come on Tuesday.",
+        "I can't find the charger for my laptop anywhere.",
+        "Your mum phoned while you were out.",
+        "It smells like rain, bring the washing in.",
+        "Let's watch the film we started last week.",
+    ),
+    seed=11,
+)
+"""Four voices like the judge's stream (16 wakes), with accents and talk that neither the wake
+classifier's training nor the other recipes use (two near misses are close to training's:
+"hey jack! come in!", "checking in now"). It was held out until it helped set the classifier's
+bars (en-029+f3 is far from PocketSphinx's model)."""
+
+
 def write_wav(path: Path, pcm: bytes) -> None:
     """Write 16 kHz mono int16 PCM to a WAV file."""
     with wave.open(str(path), "wb") as out:
