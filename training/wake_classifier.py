@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -124,8 +125,7 @@ def speakers(rng: np.random.Generator, espeak_count: int) -> list[Speaker]:
         for speed in (0.85, 1.0, 1.15):
             for pitch in (0.0, 95.0, 130.0, 200.0):
                 chosen.append(Speaker("flite", voice, speed, pitch))
-    festival_ok = subprocess.run(["which", "festival"], capture_output=True).returncode == 0
-    if festival_ok:
+    if shutil.which("text2wave"):
         chosen += [Speaker("festival", voice) for voice in FESTIVAL_VOICES for _ in range(6)]
     return chosen
 

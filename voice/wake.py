@@ -10,11 +10,11 @@ its phones score against a free phone loop over the same frames and, when that
 comes close, how it scores against a free sequence of the rival words. A small
 classifier trained on hundreds of synthetic voices (`voice.wake_classifier`) adds
 a sixth reading for voices PocketSphinx mishears, and vetoes the others when it
-finds the phrase unlikely. Each
-candidate heard in steady broadband noise is denoised first (`voice.wake_denoise`). Each
-candidate is judged on its own features (no state carried from earlier audio), so
-the same clip always gets the same verdict. A false wake in a living room is worse
-than asking twice, so everything that is not clearly the phrase is dropped.
+finds the phrase unlikely. Each candidate heard in steady broadband noise is
+denoised first (`voice.wake_denoise`). Each candidate is judged on its own features
+(no state carried from earlier audio), so the same clip always gets the same
+verdict. A false wake in a living room is worse than asking twice, so everything
+that is not clearly the phrase is dropped.
 """
 
 from __future__ import annotations

@@ -12,11 +12,10 @@ fixed number of frames, so a voice's speed matters little.
 It is the mean of four small perceptrons (one hidden layer of 128, fitted from
 different seeds on about 16,000 candidates from 1,300 speakers) whose weights ship
 in `wake_classifier.npz`: numpy only at run time. It never accepts on its own: the
-verifier asks for a fair likelihood ratio
-of the phrase against a free phone loop as well (see `voice.wake_verify`), because
-a classifier trained on synthetic voices has never heard a real living room. It
-can also veto the PocketSphinx readings: in noise they accepted "they checked in",
-which it finds unlikely.
+verifier asks for a fair likelihood ratio of the phrase against a free phone loop as
+well (see `voice.wake_verify`), because a classifier trained on synthetic voices has
+never heard a real living room. It can also veto the PocketSphinx readings: in noise
+they accepted "they checked in", which it finds unlikely.
 """
 
 from __future__ import annotations
@@ -100,9 +99,9 @@ def classifier_thresholds(sensitivity: float) -> ClassifierThresholds:
     space and the ratios by 4k.
 
     Measured at 0.5 on the tests' wake streams, 54 noisy wakes with 120 noisy near misses,
-    and a third stream of four other espeak-ng voices (BLIND, 16 wakes, kept out of the
-    tests' recipes only until these bars were set): TUNING 18/20 found, VALIDATION
-    10 -> 20/20, BLIND 6 -> 15/16, no false wake on any stream; noisy wakes 33 -> 41/54,
+    and a third stream of four other espeak-ng voices (OTHER_VOICES, 16 wakes, held out
+    only until these bars were set): TUNING 18/20 found, VALIDATION 10 -> 20/20,
+    OTHER_VOICES 6 -> 15/16, no false wake on any stream; noisy wakes 33 -> 41/54,
     noisy near misses woke 6 -> 1 times (the veto stops six, and four noisy wakes).
     - A loop bar of -20k lost one VALIDATION wake.
     - One accepting probability of 0.7 everywhere lost two VALIDATION wakes (flite kal reads

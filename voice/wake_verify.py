@@ -101,7 +101,7 @@ class Verdict:
     None when it was not measured."""
     wake_probability: float | None = None
     """The learned classifier's probability that this is the wake phrase
-    (`voice.wake_classifier`); None when the fit was hopeless and it was not asked."""
+    (`voice.wake_classifier`); `WakeVerifier.verify` always sets it."""
     vetoed: bool = False
     """A PocketSphinx reading accepted, but the classifier found the phrase too unlikely."""
 
