@@ -106,3 +106,30 @@ def test_a_training_wake_is_one_whole_candidate_cut_by_the_gate(clip_cache: Path
     spoken = training.synthesize(speaker, training.WAKE, clip_cache)
     # The candidate holds the whole phrase plus the gate's pre-roll and closing pause.
     assert len(pcm) // 2 > spoken.size
+
+
+def test_a_wake_the_detector_hears_only_in_part_is_still_a_training_wake(
+    clip_cache: Path,
+) -> None:
+    """In white noise the speech detector opens late on flite rms's soft "h" and closes early,
+    but the candidate's pre-roll and pause still hold the whole phrase: the verifier hears it
+    whole at run time, so training must too (it once dropped every such wake)."""
+    speaker = training.Speaker("flite", "rms")
+    [(pcm, label, _)] = training.examples(
+        training.Item(speaker, training.WAKE, 1, "white", seed=0), clip_cache
+    )
+    assert label == 1
+    assert len(pcm) // 2 > training.synthesize(speaker, training.WAKE, clip_cache).size
+
+
+def test_a_warped_voice_is_shorter_and_higher(clip_cache: Path) -> None:
+    speaker = training.Speaker("flite", "slt")
+    spoken = training.synthesize(speaker, training.WAKE, clip_cache)
+    warped = training.speed_shifted(spoken, 1.1)
+    assert warped.size == pytest.approx(spoken.size / 1.1, rel=0.01)
+
+    def centroid(samples: np.ndarray) -> float:
+        power = np.abs(np.fft.rfft(samples)) ** 2
+        return float((power * np.arange(power.size)).sum() / power.sum() / samples.size)
+
+    assert centroid(warped) > 1.05 * centroid(spoken)
