@@ -85,10 +85,10 @@ def test_no_false_wake_on_the_tuning_stream(tuning_stream: wake_streams.WakeStre
     print(f"tuning: found {len(result['found'])}/{len(tuning_stream.wakes)}, "
           f"false {len(result['false'])}")
     assert result["false"] == []
-    # Measured 18/20 (flite rms and awb in white noise are missed; awb was found at 19/20 until
-    # the rival-word ratio was kept off noisy candidates, where it woke on near misses). A rebuilt
-    # stream differs from another build by a few LSB (sox, flite), so the bar has one of slack.
-    assert len(result["found"]) >= 17
+    # Measured 20/20 (18/20 until the classifier's noise round: flite rms and awb in white noise
+    # were missed). A rebuilt stream differs from another build by a few LSB (sox, flite), so
+    # the bar has one of slack.
+    assert len(result["found"]) >= 19
     assert all(abs(true - seen) < 0.5 for true, seen in result["found"])
 
 
@@ -278,12 +278,12 @@ def test_wakes_in_broadband_noise_are_found_after_denoising(
 def test_noise_seldom_makes_a_near_miss_wake_it(stream_cache: Path) -> None:
     """Every near miss in 10 dB SNR noise of three colours: the hardest case for false wakes.
 
-    Measured at 0.5: 1 of the ~120 noisy near misses wakes it ("they checked in" by flite slt in
-    white noise). It was 15 before the rival-word ratio was kept to clean candidates and 6
-    before the classifier's veto, which stops six that the PocketSphinx readings accepted (and,
-    at a cost, four noisy wakes by flite kal and rms). 41 of the 54 noisy wakes are found (33
-    without the classifier). Kept as a bar against sliding back, not as a target: the target
-    is none."""
+    Measured at 0.5: 2 of the ~120 noisy near misses wake it ("they checked in" by flite slt and
+    "hey check this" by flite kal16, both in white noise). It was 15 before the rival-word ratio
+    was kept to clean candidates and 6 before the classifier's veto, which stops those the
+    PocketSphinx readings accepted (and, at a cost, noisy wakes in brown noise). 44 of the 54
+    noisy wakes are found (33 without the classifier, 41 before its noise round). Kept as a bar
+    against sliding back, not as a target: the target is none."""
     clips = wake_streams.noisy_clips(stream_cache)
     verifier = WakeVerifier("hey check in")
     verdicts = [(clip, verifier.verify(clip.pcm)) for clip in clips]
@@ -292,5 +292,5 @@ def test_noise_seldom_makes_a_near_miss_wake_it(stream_cache: Path) -> None:
     vetoed_near_misses = [clip.label for clip, v in verdicts if v.vetoed and not clip.is_wake]
     print(f"noisy: found {found} of {sum(c.is_wake for c in clips)}, false {false_wakes}")
     assert len(false_wakes) <= 2, false_wakes
-    assert found >= 39
+    assert found >= 42
     assert len(vetoed_near_misses) >= 4, vetoed_near_misses

@@ -364,7 +364,7 @@ class WakeVerifier:
                                                end_frame=end_frame))
         probability = measured.wake_probability or 0.0
         clean = speech_to_gap_db(raw) >= RIVAL_RATIO_MIN_SPEECH_TO_GAP_DB
-        # In noise the classifier is less sure of what it hears: noisy near misses reached 0.9.
+        # In noise the classifier is less sure of what it hears: noisy near misses reach 0.6-0.9.
         accept = self.classifier.accept if clean else self.classifier.accept_in_noise
         by_classifier = probability > accept and overall > self.classifier.loop
         if by_classifier or (probability > self.classifier.sure
