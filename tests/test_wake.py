@@ -113,8 +113,9 @@ def test_no_false_wake_with_four_other_voices(stream_cache: Path) -> None:
     print(f"other voices: found {len(result['found'])}/{len(stream.wakes)}, "
           f"false {len(result['false'])}")
     assert result["false"] == []
-    # Measured 15/16 (6 without the classifier): en-029+f3 in noise is missed.
-    assert len(result["found"]) >= 14
+    # Measured 16/16 (6 without the classifier; 15 until the sure bar went from 0.98 to 0.95:
+    # en-029+f3 in noise reads 0.974). One of slack, as for the others.
+    assert len(result["found"]) >= 15
 
 
 def test_held_out_voices_pocketsphinx_misreads_are_found_by_the_later_readings(
@@ -131,7 +132,7 @@ def test_held_out_voices_pocketsphinx_misreads_are_found_by_the_later_readings(
                and v.worst_phone_fit is not None and v.worst_phone_fit > verifier.loop.worst_phone]
     by_classifier = [v for v in later if v not in by_loop]
     # Measured: 5 found by the first readings, 5 by the phone loop (its ratio near 0 when the
-    # phrase explains the audio), 10 by the classifier (probabilities 0.97 to 1.0).
+    # phrase explains the audio), 10 by the classifier (probabilities 0.99 to 1.0).
     assert len(by_loop) >= 3
     assert all(v.loop_fit is not None and v.loop_fit <= 10_000 for v in by_loop)
     assert len(by_classifier) >= 9
@@ -281,8 +282,8 @@ def test_noise_seldom_makes_a_near_miss_wake_it(stream_cache: Path) -> None:
     Measured at 0.5: 2 of the ~120 noisy near misses wake it ("they checked in" by flite slt and
     "hey check this" by flite kal16, both in white noise). It was 15 before the rival-word ratio
     was kept to clean candidates and 6 before the classifier's veto, which stops those the
-    PocketSphinx readings accepted (and, at a cost, noisy wakes in brown noise). 44 of the 54
-    noisy wakes are found (33 without the classifier, 41 before its noise round). Kept as a bar
+    PocketSphinx readings accepted (and, at a cost, a noisy wake in brown noise). 50 of the 54
+    noisy wakes are found (33 without the classifier, 41 before its noise rounds). Kept as a bar
     against sliding back, not as a target: the target is none."""
     clips = wake_streams.noisy_clips(stream_cache)
     verifier = WakeVerifier("hey check in")
@@ -292,5 +293,5 @@ def test_noise_seldom_makes_a_near_miss_wake_it(stream_cache: Path) -> None:
     vetoed_near_misses = [clip.label for clip, v in verdicts if v.vetoed and not clip.is_wake]
     print(f"noisy: found {found} of {sum(c.is_wake for c in clips)}, false {false_wakes}")
     assert len(false_wakes) <= 2, false_wakes
-    assert found >= 42
+    assert found >= 47
     assert len(vetoed_near_misses) >= 4, vetoed_near_misses

@@ -249,7 +249,9 @@ def noisy_plan(rng: np.random.Generator, espeak_count: int) -> list[Item]:
     and each item is warped to another speaker's vocal tract.
 
     The first rounds gave flite's voices in noise too few examples (a dozen speakers, two
-    noisy wakes each, some lost to the gate), and those are where the readings failed.
+    noisy wakes each, some lost to the gate), and those are where the readings failed. Measured
+    on 191 wakes and about 500 near misses of held-out voices and noise: one noise round found
+    175 with 3 false wakes, two 181 with 2, four 183 with 2 (the bars unchanged).
     """
     items = []
     colours = ("white", "pink", "brown")
@@ -306,7 +308,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("voice/wake_classifier.npz"))
     parser.add_argument("--espeak-speakers", type=int, default=600)
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--noisy-rounds", type=int, default=1)
+    parser.add_argument("--noisy-rounds", type=int, default=4)
     options = parser.parse_args()
     parts = []
     rounds = [(seed, plan, options.espeak_speakers) for seed in range(options.rounds)]
