@@ -12,6 +12,8 @@ first harmonics. Minimum durations are the endpointer's job, not this module's.
 
 from __future__ import annotations
 
+from collections import deque
+
 import numpy as np
 
 from audio.frames import SAMPLE_RATE, Frame
@@ -30,6 +32,10 @@ MAX_FLATNESS = 0.42
 
 INITIAL_FLOOR_DB = -65.0
 
+STEADY_RANGE_DB = 6.0
+"""A sound whose 30 ms levels stay within this range for a whole window is steady: noise. Speech
+swings by 20 dB and more between syllables and pauses."""
+
 FLOOR_FALL = 0.3
 """Fraction of the way the floor moves down towards a quieter frame, per frame."""
 
@@ -42,11 +48,21 @@ steady noise that passes as speech is still absorbed eventually."""
 
 
 class SpeechDetector:
-    """Decide per frame whether it holds speech, learning the room's noise floor as it goes."""
+    """Decide per frame whether it holds speech, learning the room's noise floor as it goes.
 
-    def __init__(self) -> None:
+    With `onset_window_s`, a steady sound that passes as speech now and then is learned as the
+    room once it has lasted that long: speech's level swings by tens of dB within a second, a
+    fan's or running water's by a few. Without it such a noise (pink noise passes a third of
+    the time) would be learned only over tens of seconds, at the slow rise in speech. Flat
+    noise (white) never passes and is learned by the ordinary rise, as before."""
+
+    def __init__(self, onset_window_s: float = 0.0) -> None:
         self.floor_db = INITIAL_FLOOR_DB
         """Current noise-floor estimate of the speech band, in dBFS."""
+        self.onset_window_s = onset_window_s
+        self._recent: deque[tuple[float, bool, float]] = deque()
+        """(level dBFS, not flat, seconds) of the frames inside the window, newest last."""
+        self._recent_s = 0.0
 
     def is_speech(self, frame: Frame) -> bool:
         """Classify `frame` and update the noise floor."""
@@ -60,6 +76,9 @@ class SpeechDetector:
             and flatness < MAX_FLATNESS
         )
         self._update_floor(level_db, speech, samples.size / SAMPLE_RATE)
+        if self.onset_window_s:
+            self._learn_a_steady_noise(level_db, flatness < MAX_FLATNESS,
+                                       samples.size / SAMPLE_RATE)
         return speech
 
     def _update_floor(self, level_db: float, speech: bool, seconds: float) -> None:
@@ -68,6 +87,21 @@ class SpeechDetector:
             return
         rise = (FLOOR_RISE_IN_SPEECH_DB_PER_S if speech else FLOOR_RISE_DB_PER_S) * seconds
         self.floor_db = min(level_db, self.floor_db + rise)
+
+
+    def _learn_a_steady_noise(self, level_db: float, not_flat: bool, seconds: float) -> None:
+        self._recent.append((level_db, not_flat, seconds))
+        self._recent_s += seconds
+        while self._recent_s - self._recent[0][2] >= self.onset_window_s:
+            self._recent_s -= self._recent.popleft()[2]
+        if self._recent_s < self.onset_window_s - 1e-9:
+            return
+        levels = [level for level, _, _ in self._recent]
+        quietest = min(levels)
+        steady = max(levels) - quietest < STEADY_RANGE_DB
+        passes = sum(not_flat for _, not_flat, _ in self._recent) >= 0.2 * len(self._recent)
+        if steady and passes and quietest > max(self.floor_db + MARGIN_DB, ABSOLUTE_MIN_DB):
+            self.floor_db = quietest
 
 
 def band_features(samples: np.ndarray) -> tuple[float, float]:

@@ -42,6 +42,12 @@ class GateSettings:
     """Utterances outside these bounds (first to last speech frame) cannot be a wake phrase."""
     pre_roll_s: float = 0.3
     """Audio kept before the first speech frame, so the decoder hears the onset and some room."""
+    noise_onset_s: float = 0.8
+    """A sound this steady for this long is learned as the room (`audio.vad.SpeechDetector`):
+    otherwise pink noise that starts a second or more before the phrase joins it in one
+    utterance, too long to be a wake phrase. Measured with 1.5 s of 10 dB noise before and 0.4 s
+    after the phrase, eight held-out voices: 17 -> 25 of 27 found, no near miss woke (0/20);
+    the streams, whose noise starts 0.4 s before the phrase, are cut exactly as before."""
 
 
 class UtteranceGate:
@@ -49,7 +55,7 @@ class UtteranceGate:
 
     def __init__(self, settings: GateSettings | None = None) -> None:
         self.settings = settings or GateSettings()
-        self._detector = SpeechDetector()
+        self._detector = SpeechDetector(onset_window_s=self.settings.noise_onset_s)
         self.reset()
 
     def reset(self) -> None:
