@@ -114,7 +114,7 @@ def test_no_false_wake_with_four_other_voices(stream_cache: Path) -> None:
           f"false {len(result['false'])}")
     assert result["false"] == []
     # Measured 16/16 (6 without the classifier; 15 until the sure bar went from 0.98 to 0.95:
-    # en-029+f3 in noise reads 0.974). One of slack, as for the others.
+    # en-029+f3 in noise reads 0.96). One of slack, as for the others.
     assert len(result["found"]) >= 15
 
 
@@ -282,7 +282,7 @@ def test_noise_seldom_makes_a_near_miss_wake_it(stream_cache: Path) -> None:
     Measured at 0.5: 2 of the ~120 noisy near misses wake it ("they checked in" by flite slt and
     "hey check this" by flite kal16, both in white noise). It was 15 before the rival-word ratio
     was kept to clean candidates and 6 before the classifier's veto, which stops those the
-    PocketSphinx readings accepted (and, at a cost, a noisy wake in brown noise). 50 of the 54
+    PocketSphinx readings accepted (and, at a cost, a noisy wake in brown noise). 52 of the 54
     noisy wakes are found (33 without the classifier, 41 before its noise rounds). Kept as a bar
     against sliding back, not as a target: the target is none."""
     clips = wake_streams.noisy_clips(stream_cache)
@@ -293,5 +293,5 @@ def test_noise_seldom_makes_a_near_miss_wake_it(stream_cache: Path) -> None:
     vetoed_near_misses = [clip.label for clip, v in verdicts if v.vetoed and not clip.is_wake]
     print(f"noisy: found {found} of {sum(c.is_wake for c in clips)}, false {false_wakes}")
     assert len(false_wakes) <= 2, false_wakes
-    assert found >= 47
+    assert found >= 49
     assert len(vetoed_near_misses) >= 4, vetoed_near_misses
