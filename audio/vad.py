@@ -88,7 +88,6 @@ class SpeechDetector:
         rise = (FLOOR_RISE_IN_SPEECH_DB_PER_S if speech else FLOOR_RISE_DB_PER_S) * seconds
         self.floor_db = min(level_db, self.floor_db + rise)
 
-
     def _learn_a_steady_noise(self, level_db: float, not_flat: bool, seconds: float) -> None:
         self._recent.append((level_db, not_flat, seconds))
         self._recent_s += seconds

@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -273,14 +274,18 @@ def noisy_plan(rng: np.random.Generator, espeak_count: int) -> list[Item]:
     return items
 
 
+Planner = Callable[[np.random.Generator, int], list[Item]]
+"""How one round chooses its items: `plan` or `noisy_plan`."""
+
+
 def _run(args: tuple[Item, Path]) -> list[tuple[np.ndarray, int, str]]:
     return [(features(denoised(pcm)), label, text) for pcm, label, text in examples(*args)]
 
 
 def build(cache: Path, espeak_count: int, seed: int = 0,
-          planner: Any = None) -> tuple[np.ndarray, np.ndarray, list]:
+          planner: Planner = plan) -> tuple[np.ndarray, np.ndarray, list]:
     cache.mkdir(parents=True, exist_ok=True)
-    items = (planner or plan)(np.random.default_rng(seed), espeak_count)
+    items = planner(np.random.default_rng(seed), espeak_count)
     with ProcessPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(_run, [(item, cache) for item in items], chunksize=16))
     rows = [row for result in results for row in result]
