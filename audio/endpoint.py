@@ -24,7 +24,7 @@ word endings fall below the speech test (with the padding trimmed: 0.51-0.93 s).
 cut most such answers in two and 0.9 s still cut about half; 1.2 s cut none (see
 tests/test_audio_endpoint.py::test_answers_with_pauses_are_not_cut) for 1.2 s of latency.
 This is the longest the assistant waits: the spoken ears end a complete answer sooner, after
-voice.turn_end.EARLY_END_SILENCE_S, by `Endpointer.end_now`."""
+voice.checkin.turn_end.EARLY_END_SILENCE_S, by `Endpointer.end_now`."""
 
 MIN_SPEECH_S = 0.12
 """Speech needed before an utterance starts: rejects clicks and stray noisy frames.

@@ -9,20 +9,15 @@ one the wake tests use.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import subprocess
-import sys
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 
 from audio.frames import SAMPLE_RATE, SAMPLE_WIDTH
 from audio.noise import ROOM_NOISE_LEVEL, mains_hum, room_noise
 from audio.wav import load_pcm16k, write_wav
-from benchmarks.runner import REPO_ROOT
 
 PEAK_WINDOW = 160
 """10 ms windows for finding where speech starts and ends in a clip."""
@@ -144,17 +139,3 @@ def no_wake_audio(cache_dir: Path, seconds: float, seed: int = 3) -> bytes:
     tv = np.concatenate(talk)[:third].astype(np.int32) + room_noise(rng, third, ROOM_NOISE_LEVEL)
     mixed = np.concatenate([quiet.astype(np.int32), noisy, tv])
     return np.clip(mixed, -32768, 32767).astype("<i2").tobytes()
-
-
-@cache
-def wake_streams() -> ModuleType:
-    """The project's wake-stream generator (tests/wake_streams.py), loaded by path."""
-    path = REPO_ROOT / "tests" / "wake_streams.py"
-    spec = importlib.util.spec_from_file_location("checkin_wake_streams", path)
-    if spec is None or spec.loader is None:
-        raise FileNotFoundError(f"{path} is missing")
-    module = importlib.util.module_from_spec(spec)
-    # dataclasses look the module up by name while building the classes.
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module

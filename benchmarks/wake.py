@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from audio.frames import Frame, split_into_frames
-from benchmarks.audio_fixtures import no_wake_audio, wake_streams
+from benchmarks import wake_streams
+from benchmarks.audio_fixtures import no_wake_audio
 from benchmarks.engines import WAKE_PHRASE
 from benchmarks.runner import (
     Figure,
@@ -61,7 +62,7 @@ class BareKeyphraseSearch:
 
 def app_detector() -> Callable[[Frame], float | None]:
     """The app's wake detector as a frame -> detection time function."""
-    from voice.wake import WakeDetector
+    from voice.wake.detector import WakeDetector
 
     detector = WakeDetector(WAKE_PHRASE)
 
@@ -139,7 +140,7 @@ class Score:
 
 
 def _detection_figures(settings: Settings) -> list[Figure]:
-    streams_module = wake_streams()
+    streams_module = wake_streams
     recipes = ("VALIDATION",) if settings.quick else tuple(ROLES)
     thresholds = (REFERENCE_THRESHOLD,) if settings.quick else THRESHOLDS
     figures = []
@@ -184,6 +185,6 @@ def _detection_figures(settings: Settings) -> list[Figure]:
 
 def _first_seconds(stream: Any, seconds: float) -> Any:
     """The stream cut to its first `seconds`, with only the segments that fit (--quick)."""
-    module = wake_streams()
+    module = wake_streams
     kept = tuple(segment for segment in stream.segments if segment.end <= seconds)
     return module.WakeStream(stream.pcm[: int(seconds * 16_000) * 2], kept)

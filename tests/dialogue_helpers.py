@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from intents.matcher import Match
-from voice import dialogue
-from voice.dialogue import Action, End, Event, Heard, Listen, Log, Say, Silence
-from voice.script import Script, load_script
+from voice.checkin import dialogue
+from voice.checkin.dialogue import Action, End, Event, Heard, Listen, Log, Say, Silence
+from voice.checkin.script import Script, load_script
 
 PARTNERS = ("Ana", "Sam")
 SCRIPT = load_script()

@@ -7,8 +7,8 @@ from dataclasses import replace
 import pytest
 from dialogue_helpers import PARTNERS, SCRIPT, Conversation, heard, turn_discipline_holds, variants
 
-from voice import dialogue
-from voice.dialogue import BudgetExhausted, End, Listen, Log, Say, Silence
+from voice.checkin import dialogue
+from voice.checkin.dialogue import BudgetExhausted, End, Listen, Log, Say, Silence
 
 ANA, SAM = PARTNERS
 

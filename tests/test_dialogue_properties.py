@@ -16,8 +16,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from intents.matcher import Match
-from voice import dialogue
-from voice.dialogue import ALLOWED_INTENTS, BudgetExhausted, End, Event, Heard, Listen, Log, Silence
+from voice.checkin import dialogue
+from voice.checkin.dialogue import (
+    ALLOWED_INTENTS,
+    BudgetExhausted,
+    End,
+    Event,
+    Heard,
+    Listen,
+    Log,
+    Silence,
+)
 
 INTENTS = [None, "appreciation", "nothing", "skip", "repeat", "stop", "unmet_need",
            "validation", "dismissal", "yes", "no"]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from voice.checkin.script import DEFAULT_SCRIPT_PATH, LINE_PLACEHOLDERS, load_script
 from voice.errors import CheckinError
-from voice.script import DEFAULT_SCRIPT_PATH, LINE_PLACEHOLDERS, load_script
 
 
 def test_every_line_has_several_variants_so_evenings_differ() -> None:

@@ -12,8 +12,8 @@ from audio.earcon import listen_earcon, wake_earcon
 from audio.frames import SAMPLE_RATE
 from audio.sources import WavFileSource
 from audio.wav import write_wav
-from voice.spoken import AudioClock, SpokenMouth
-from voice.status import CLEAR_LINE, StatusLine
+from voice.checkin.spoken import AudioClock, SpokenMouth
+from voice.listen.status import CLEAR_LINE, StatusLine
 
 
 def samples(pcm: bytes) -> np.ndarray:

@@ -27,15 +27,15 @@ from audio.errors import AudioError
 from audio.source import FrameSource
 from audio.sources import RepliesSource
 from store import Store, open_store
-from voice.listen_lines import load_lines
-from voice.listen_loop import CANCEL, ListenLoop
-from voice.mic_recovery import MicRecovery
+from voice.checkin.session import Turn
+from voice.checkin.spoken_run import SpokenEdges
+from voice.listen.lines import load_lines
+from voice.listen.loop import CANCEL, ListenLoop
+from voice.listen.mic_recovery import MicRecovery
+from voice.listen.reminder import EveningReminder
 from voice.recognizers import load_recognizer
 from voice.recognizers.base import Recognizer
-from voice.reminder import EveningReminder
-from voice.session import Turn
-from voice.spoken_run import SpokenEdges
-from voice.wake import WakeDetector
+from voice.wake.detector import WakeDetector
 
 PARTNERS = ("Ana", "Sam")
 TZ = timezone(timedelta(hours=1))

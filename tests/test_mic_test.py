@@ -14,7 +14,7 @@ from listen_helpers import fake_mic, flite_pcm, quiet, room_noise
 
 from audio.frames import SAMPLE_RATE
 from audio.wav import write_wav
-from voice.mic_check import CLIPPING, OK, SILENT, TOO_QUIET, measure, record
+from voice.listen.mic_check import CLIPPING, OK, SILENT, TOO_QUIET, measure, record
 
 
 def scaled(pcm: bytes, gain: float) -> bytes:
@@ -69,7 +69,6 @@ def test_three_seconds_are_recorded_from_the_device(speech: bytes) -> None:
 def test_the_cli_reports_level_and_the_wake_phrase_of_a_recording(
     speech: bytes, tmp_path: Path
 ) -> None:
-    pytest.importorskip("voice.wake", reason="the wake detector (voice/wake.py) has not landed")
     recording = tmp_path / "sofa.wav"
     write_wav(recording, speech)
     done = doctor("--audio-in", str(recording), "--json")
@@ -82,7 +81,6 @@ def test_the_cli_reports_level_and_the_wake_phrase_of_a_recording(
 
 
 def test_the_cli_says_when_the_wake_phrase_was_not_heard(tmp_path: Path) -> None:
-    pytest.importorskip("voice.wake", reason="the wake detector (voice/wake.py) has not landed")
     folder = tmp_path
     recording = folder / "other.wav"
     write_wav(recording, scaled(flite_pcm(folder, "slt", "hey jack come in"), 0.02))

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from voice import models
 from voice.cli import main
 from voice.errors import CheckinError
+from voice.recognizers import models
 
 NAME = "vosk-model-small-en-us-0.15"
 

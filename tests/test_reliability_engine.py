@@ -19,10 +19,10 @@ from audio.frames import split_into_frames
 from audio.sources import RepliesSource
 from audio.wav import load_pcm16k
 from store import open_store
+from voice.checkin.spoken_run import SpokenEdges, spoken_checkin
 from voice.errors import CheckinError
 from voice.recognizers import load_recognizer, transcribe_pcm
 from voice.recognizers.worker import EngineCrashed, WorkerRecognizer, load_worker_recognizer
-from voice.spoken_run import SpokenEdges, spoken_checkin
 
 COFFEE = "I appreciated that you made me coffee this morning"
 LISTENING = "Thank you for listening to me after my long day at work"

@@ -21,7 +21,7 @@ import pytest
 from spoken_helpers import ReplyBank
 
 from store import open_store
-from voice.safe_store import NOT_SAVED_YET, SafeStore
+from voice.checkin.safe_store import NOT_SAVED_YET, SafeStore
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -174,7 +174,7 @@ FULL_DISK_SESSION = textwrap.dedent(
     import sys
     from pathlib import Path
     from store import StoreError, open_store
-    from voice.safe_store import SafeStore
+    from voice.checkin.safe_store import SafeStore
     db, recovery = Path(sys.argv[1]), Path(sys.argv[2])
     store = SafeStore(open_store(db), recovery, lambda line: print("warn:", line, flush=True))
     session = store.begin_session(("Ana", "Sam"), "pocketsphinx")

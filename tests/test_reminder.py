@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 
-from voice.reminder import EveningReminder, in_quiet_hours
+from voice.listen.reminder import EveningReminder, in_quiet_hours
 
 TZ = timezone(timedelta(hours=2))
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from voice.service_unit import unit_text
+from voice.listen.service_unit import unit_text
 
 PYTHON_DIR = str(Path(sys.executable).parent)
 

@@ -14,10 +14,10 @@ import pytest
 
 from audio.errors import AudioError
 from store import open_store
-from voice.dialogue import Silence
-from voice.script import load_script
-from voice.session import InputEnded, SessionResult, Utterance, run_checkin
-from voice.typed import PrintedMouth, TypedClock, speaking_time_s
+from voice.checkin.dialogue import Silence
+from voice.checkin.script import load_script
+from voice.checkin.session import InputEnded, SessionResult, Utterance, run_checkin
+from voice.checkin.typed import PrintedMouth, TypedClock, speaking_time_s
 
 PARTNERS = ("Ana", "Sam")
 PAUSE_S = 0.6

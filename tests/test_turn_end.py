@@ -17,9 +17,9 @@ from spoken_helpers import ReplyBank, partner_turns, spoken_start
 
 from audio.endpoint import Endpointer, SpeechStarted, UtteranceEnded
 from audio.frames import split_into_frames
+from voice.checkin.turn_end import EARLY_END_SILENCE_S, sounds_complete
 from voice.recognizers.sphinx import PocketSphinxRecognizer
 from voice.recognizers.worker import load_worker_recognizer
-from voice.turn_end import EARLY_END_SILENCE_S, sounds_complete
 
 COMPLETE = [
     ("appreciation", "i appreciated that you made me coffee this morning"),

@@ -9,16 +9,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import wake_streams
 
 from audio.frames import split_into_frames
+from benchmarks import wake_streams
+from benchmarks.wake_baseline import bare_keyphrase_search
 from voice.errors import CheckinError
-from voice.wake import WakeDetection, WakeDetector
-from voice.wake_baseline import bare_keyphrase_search
-from voice.wake_denoise import denoised, snr_db
-from voice.wake_verify import WakeVerifier
-
-sys.path.insert(0, str(Path(__file__).parent))
+from voice.wake.denoise import denoised, snr_db
+from voice.wake.detector import WakeDetection, WakeDetector
+from voice.wake.verify import WakeVerifier
 
 
 def detect(pcm: bytes, **options: float) -> list[WakeDetection]:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
-import wake_streams
 
+from benchmarks import wake_streams
 from training import wake_classifier as training
-from voice.wake_classifier import (
+from voice.wake.classifier import (
     MEL_BANDS,
     TIME_STEPS,
     Perceptron,
@@ -20,8 +19,6 @@ from voice.wake_classifier import (
     unpack,
     wake_probability,
 )
-
-sys.path.insert(0, str(Path(__file__).parent))
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +68,7 @@ def test_the_shipped_weights_are_four_perceptrons_that_round_trip() -> None:
     [restored] = unpack(pack([model]))
     expected = Perceptron({k: v.astype(np.float32) for k, v in model.items()})
     assert np.allclose(restored.probability(inputs), expected.probability(inputs))
-    from voice.wake_classifier import _models
+    from voice.wake.classifier import _models
 
     assert len(_models()) == 4
 

@@ -7,19 +7,16 @@ the detector's floor climbs slowly in speech.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
-import wake_streams
 
 from audio.frames import SAMPLE_RATE, split_into_frames
 from audio.vad import SpeechDetector
-from voice.wake import WakeDetector
-from voice.wake_gate import GateSettings
-
-sys.path.insert(0, str(Path(__file__).parent))
+from benchmarks import wake_streams
+from voice.wake.detector import WakeDetector
+from voice.wake.gate import GateSettings
 
 
 @pytest.fixture(scope="module")

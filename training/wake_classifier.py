@@ -1,14 +1,14 @@
 """Make the wake classifier's training set from Debian TTS voices and fit it.
 
-    python -m training.wake_classifier [--cache DIR] [--out voice/wake_classifier.npz]
+    python -m training.wake_classifier [--cache DIR] [--out voice/wake/classifier.npz]
 
 Needs flite, espeak-ng, sox (and festival with festvox-kdlpc16k and festvox-us-slt-hts
 when installed) plus scikit-learn, which is only used here: the app reads the weights
-with numpy (`voice.wake_classifier`).
+with numpy (`voice.wake.classifier`).
 
 Every example is what the wake gate would hand the verifier: the utterance is put
 in a quiet stretch of audio (with 10 dB-ish noise or at another tempo for some),
-run through `voice.wake_gate.UtteranceGate`, and each candidate it cuts is an
+run through `voice.wake.gate.UtteranceGate`, and each candidate it cuts is an
 example. Positives are "hey check in"; negatives are near misses and other short
 talk. The tests' VALIDATION recipe stays held out: none of its voice variants
 (espeak m1, f2, f3, m7; flite and festival kal) or near-miss phrases are used.
@@ -20,7 +20,6 @@ import argparse
 import hashlib
 import shutil
 import subprocess
-import sys
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -30,14 +29,11 @@ from typing import Any
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-
-import wake_streams  # noqa: E402
-
-from audio.frames import split_into_frames  # noqa: E402
-from voice.wake_classifier import features, pack  # noqa: E402
-from voice.wake_denoise import denoised  # noqa: E402
-from voice.wake_gate import UtteranceGate  # noqa: E402
+from audio.frames import split_into_frames
+from benchmarks import wake_streams
+from voice.wake.classifier import features, pack
+from voice.wake.denoise import denoised
+from voice.wake.gate import UtteranceGate
 
 WAKE = "hey check in"
 
@@ -311,7 +307,7 @@ def fit(x: np.ndarray, y: np.ndarray, seed: int = 0) -> dict[str, np.ndarray]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "wake-train")
-    parser.add_argument("--out", type=Path, default=Path("voice/wake_classifier.npz"))
+    parser.add_argument("--out", type=Path, default=Path("voice/wake/classifier.npz"))
     parser.add_argument("--espeak-speakers", type=int, default=600)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--noisy-rounds", type=int, default=4)

@@ -67,10 +67,10 @@ def command(
     from audio.wav import load_pcm16k
     from audio.wavout import TimelineWavWriter
     from store import open_store
+    from voice.checkin.demo import load_demo_script, synthesize_answers
+    from voice.checkin.spoken_run import SpokenEdges, spoken_checkin
     from voice.config import load_config, with_flags
-    from voice.demo import load_demo_script, synthesize_answers
     from voice.runtime import Console, PrintedVoice, closing_all, load_engine
-    from voice.spoken_run import SpokenEdges, spoken_checkin
     from voice.tts import Speaker
 
     script = load_demo_script()

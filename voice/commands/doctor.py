@@ -167,7 +167,7 @@ def command(
     """
     config = with_flags(load_config(), db_path=db_path, engine=engine, partners=partners)
     if mic_test:
-        from voice.mic_check import doctor_mic_test
+        from voice.listen.mic_check import doctor_mic_test
 
         doctor_mic_test(config.wake_phrase, mic or config.mic, audio_in, as_json)
         return

@@ -66,11 +66,14 @@ def command(
       checkin listen --once --replies wake.wav a1.wav a2.wav --mute --json
     """
     from store import open_store
+    from voice.checkin.spoken_run import SpokenEdges
     from voice.config import load_config, with_flags
-    from voice.listen_lines import load_lines
-    from voice.listen_loop import ListenLoop
-    from voice.mic_recovery import MicRecovery
-    from voice.reminder import EveningReminder
+    from voice.listen.lines import load_lines
+    from voice.listen.loop import ListenLoop
+    from voice.listen.mic_recovery import MicRecovery
+    from voice.listen.reminder import EveningReminder
+    from voice.listen.status import StatusLine
+    from voice.listen.weekly import weekly_summary_text
     from voice.runtime import (
         Console,
         closing_all,
@@ -79,11 +82,8 @@ def command(
         reply_files,
         start_engine,
     )
-    from voice.spoken_run import SpokenEdges
-    from voice.status import StatusLine
     from voice.tts import Speaker
-    from voice.wake import WakeDetector
-    from voice.weekly import weekly_summary_text
+    from voice.wake.detector import WakeDetector
 
     config = with_flags(
         load_config(), partners=partners, db_path=db_path, engine=engine, mic=mic, speaker=speaker,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from voice import models
+from voice.recognizers import models
 
 
 @click.group(name="model")

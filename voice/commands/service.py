@@ -10,7 +10,7 @@ LOG_LINES = 10
 
 
 def _require_systemd() -> None:
-    from voice.service_unit import manual_command, systemd_missing
+    from voice.listen.service_unit import manual_command, systemd_missing
 
     why = systemd_missing()
     if why is not None:
@@ -19,7 +19,7 @@ def _require_systemd() -> None:
 
 
 def _systemctl(*args: str) -> str:
-    from voice.service_unit import run_user
+    from voice.listen.service_unit import run_user
 
     done = run_user("systemctl", *args)
     if done.returncode != 0:
@@ -54,7 +54,7 @@ def install(dry_run: bool) -> None:
     Example:
       checkin service install --dry-run
     """
-    from voice.service_unit import UNIT_NAME, current_unit_text, unit_path
+    from voice.listen.service_unit import UNIT_NAME, current_unit_text, unit_path
 
     text = current_unit_text()
     if dry_run:
@@ -79,7 +79,7 @@ def uninstall(dry_run: bool) -> None:
     Example:
       checkin service uninstall
     """
-    from voice.service_unit import UNIT_NAME, unit_path
+    from voice.listen.service_unit import UNIT_NAME, unit_path
 
     path = unit_path()
     if dry_run:
@@ -104,7 +104,13 @@ def status() -> None:
     Example:
       checkin service status
     """
-    from voice.service_unit import UNIT_NAME, manual_command, run_user, systemd_missing, unit_path
+    from voice.listen.service_unit import (
+        UNIT_NAME,
+        manual_command,
+        run_user,
+        systemd_missing,
+        unit_path,
+    )
 
     path = unit_path()
     click.echo(f"unit:    {path} ({'installed' if path.exists() else 'not installed'})")

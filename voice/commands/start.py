@@ -55,6 +55,8 @@ def command(
       checkin start --replies a1.wav a2.wav a3.wav --mute --json
     """
     from store import open_store
+    from voice.checkin.safe_store import SafeStore
+    from voice.checkin.spoken_run import SpokenEdges, spoken_checkin
     from voice.config import load_config, with_flags
     from voice.runtime import (
         Console,
@@ -64,8 +66,6 @@ def command(
         open_voice,
         reply_files,
     )
-    from voice.safe_store import SafeStore
-    from voice.spoken_run import SpokenEdges, spoken_checkin
     from voice.tts import Speaker
 
     config = with_flags(

@@ -47,9 +47,9 @@ def command(partners: str | None, db_path: Path | None, seed: int | None, as_jso
       printf 'you made me coffee\\nthe hug this morning\\n' | checkin text --json
     """
     from store import open_store
+    from voice.checkin.session import run_checkin
+    from voice.checkin.typed import PrintedMouth, TypedClock, TypedEars
     from voice.config import load_config, with_flags
-    from voice.session import run_checkin
-    from voice.typed import PrintedMouth, TypedClock, TypedEars
 
     config = with_flags(load_config(), partners=partners, db_path=db_path)
     conversation = sys.stderr if as_json else sys.stdout

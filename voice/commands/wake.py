@@ -31,7 +31,7 @@ def command(audio_in: Path | None, mic: str | None, phrase: str | None, sensitiv
       checkin wake --audio-in evening.wav --json
     """
     from audio.source import FrameSource
-    from voice.wake import WakeDetector
+    from voice.wake.detector import WakeDetector
 
     source: FrameSource
     if audio_in is not None:

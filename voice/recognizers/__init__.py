@@ -27,7 +27,7 @@ def load_recognizer(
     `model` is --model (it wins); `configured_model` is the config file's vosk_model.
     A forced engine that cannot load raises CheckinError naming the path and the fix.
     """
-    from voice import models
+    from voice.recognizers import models
 
     if engine not in ENGINES:
         raise CheckinError(f"unknown engine {engine!r}; use one of: {', '.join(ENGINES)}")

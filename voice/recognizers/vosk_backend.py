@@ -20,7 +20,7 @@ import vosk
 
 from audio.frames import SAMPLE_RATE, Frame
 from voice.errors import CheckinError
-from voice.models import validate_model
+from voice.recognizers.models import validate_model
 from voice.recognizers.base import (
     LoudnessGate,
     Utterance,

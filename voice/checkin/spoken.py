@@ -23,12 +23,12 @@ from audio.endpoint import Endpointer, NoSpeech, SpeechStarted, UtteranceEnded
 from audio.frames import Frame, split_into_frames, to_samples, to_seconds
 from audio.music import sounds_like_music
 from audio.source import FrameSource
-from voice.dialogue import Silence
+from voice.checkin.dialogue import Silence
+from voice.checkin.session import ASSISTANT, InputEnded, Turn, Utterance
+from voice.checkin.turn_end import EARLY_END_SILENCE_S, sounds_complete
 from voice.recognizers.base import Recognizer
 from voice.recognizers.base import Utterance as RecognizerUtterance
 from voice.recognizers.worker import EngineCrashed
-from voice.session import ASSISTANT, InputEnded, Turn, Utterance
-from voice.turn_end import EARLY_END_SILENCE_S, sounds_complete
 
 HALF_DUPLEX_TAIL_S = 0.25
 """Input dropped after the assistant stops: the room's echo of its last word."""

@@ -1,6 +1,6 @@
 """The reference the wake detector is measured against: a bare PocketSphinx keyphrase search.
 
-Benchmarks run this beside `voice.wake.WakeDetector` on the same audio, for
+Benchmarks run this beside `voice.wake.detector.WakeDetector` on the same audio, for
 both accuracy and CPU per audio second.
 """
 

@@ -30,7 +30,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from voice.script import Script
+from voice.checkin.script import Script
 
 if TYPE_CHECKING:
     from intents.matcher import Match

@@ -24,9 +24,9 @@ from typing import Any, Protocol
 
 from intents import Match, match
 from store.errors import StoreError
-from voice import dialogue
-from voice.dialogue import BudgetExhausted, End, Heard, Listen, Log, Say, Silence
-from voice.script import Script, load_script
+from voice.checkin import dialogue
+from voice.checkin.dialogue import BudgetExhausted, End, Heard, Listen, Log, Say, Silence
+from voice.checkin.script import Script, load_script
 
 ASSISTANT = "assistant"
 """The speaker name of the assistant's turns."""

@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from audio.endpoint import Endpointer
 from audio.frames import to_samples
 from audio.source import FrameSource
-from voice.recognizers.base import Recognizer
-from voice.session import CheckinStore, SessionResult, run_checkin
-from voice.spoken import (
+from voice.checkin.session import CheckinStore, SessionResult, run_checkin
+from voice.checkin.spoken import (
     AudioClock,
     FrameRecorder,
     Renderer,
@@ -20,7 +19,8 @@ from voice.spoken import (
     VoiceOutput,
     quiet,
 )
-from voice.turn_end import EARLY_END_SILENCE_S
+from voice.checkin.turn_end import EARLY_END_SILENCE_S
+from voice.recognizers.base import Recognizer
 
 
 @dataclass

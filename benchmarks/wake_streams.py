@@ -424,7 +424,7 @@ def noisy_clips(cache_dir: Path) -> list[Clip]:
     is quiet and the verifier must tell noise from speech inside the candidate.
     """
     from audio.frames import split_into_frames
-    from voice.wake_gate import UtteranceGate
+    from voice.wake.gate import UtteranceGate
 
     colours = ("white", "pink", "brown")
     items = [(True, TUNING.wake_phrase, voice, colour) for _ in range(3)

@@ -32,12 +32,12 @@ from audio.frames import Frame, split_into_frames
 from audio.mic import MicLost
 from audio.source import FrameSource
 from intents import Match, match
-from voice.dialogue import Silence
-from voice.listen_lines import ListenLines
-from voice.mic_recovery import MicRecovery
-from voice.reminder import EveningReminder
-from voice.session import CheckinStore, InputEnded, SessionResult
-from voice.spoken_run import SpokenEdges, spoken_checkin
+from voice.checkin.dialogue import Silence
+from voice.checkin.session import CheckinStore, InputEnded, SessionResult
+from voice.checkin.spoken_run import SpokenEdges, spoken_checkin
+from voice.listen.lines import ListenLines
+from voice.listen.mic_recovery import MicRecovery
+from voice.listen.reminder import EveningReminder
 
 WAKE_LISTEN_TIMEOUT_S = 8.0
 """A wake listening with no speech at all ends after this (then a new one starts)."""
@@ -57,7 +57,7 @@ START_CHECKIN = "start_checkin"
 
 
 class WakeDetection(Protocol):
-    """What voice.wake.WakeDetector reports (read-only fields)."""
+    """What voice.wake.detector.WakeDetector reports (read-only fields)."""
 
     @property
     def t(self) -> float: ...

@@ -55,7 +55,7 @@ class TurnEndRules:
 @lru_cache(maxsize=1)
 def load_rules() -> TurnEndRules:
     """Read voice/turn_end.toml, plus the short answers the recognizers already know."""
-    text = resources.files("voice").joinpath("turn_end.toml").read_text(encoding="utf-8")
+    text = resources.files("voice.checkin").joinpath("turn_end.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
     reason = data["reason_expected"]
     short_answers = {

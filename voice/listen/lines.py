@@ -1,4 +1,4 @@
-"""The lines `checkin listen` says outside a check-in, read from voice/listen.toml (data)."""
+"""The lines `checkin listen` says outside a check-in, read from voice/listen/lines.toml (data)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-LINES_FILE = Path(__file__).with_name("listen.toml")
+LINES_FILE = Path(__file__).with_name("lines.toml")
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ def _raw() -> dict[str, Any]:
 
 
 def load_lines(wake_phrase: str) -> ListenLines:
-    """The lines of voice/listen.toml for this wake phrase."""
+    """The lines of voice/listen/lines.toml for this wake phrase."""
     raw = _raw()
 
     def fill(text: str) -> str:

@@ -32,15 +32,15 @@ loop cannot tell from the phrase's; a true wake that is merely far from the mode
 clean candidates: in noise the rival words explain the noise badly and near misses
 won (see `RIVAL_RATIO_MIN_SPEECH_TO_GAP_DB`).
 
-The sixth is learned (`voice.wake_classifier`): a classifier trained on the gate's
+The sixth is learned (`voice.wake.classifier`): a classifier trained on the gate's
 candidates from hundreds of synthetic voices. It accepts, with a fair phone-loop ratio,
 the held-out voices PocketSphinx misreads ("hey check in" by espeak-ng en+m7 read as
 "two chuck you"), and vetoes any reading when it finds the phrase very unlikely ("they
-checked in" in brown noise). See `voice.wake_classifier.classifier_thresholds` for
+checked in" in brown noise). See `voice.wake.classifier.classifier_thresholds` for
 what it measured.
 
 A candidate whose loud frames stand less than 15 dB above its pre-roll is denoised
-before any reading (`voice.wake_denoise`): under 10 dB of white noise the phone loop
+before any reading (`voice.wake.denoise`): under 10 dB of white noise the phone loop
 heard the phrase's quieter stretches as noise. Measured on 54 extra wakes of flite
 and espeak voices in 10 dB white, pink or brown noise: 38 -> 45 found, and 2 fewer
 false wakes on 120 noisy near misses (15 -> 13; 6 once the rival-word ratio was kept
@@ -64,10 +64,10 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from voice.errors import CheckinError
-from voice.wake_classifier import classifier_thresholds, wake_probability
-from voice.wake_denoise import denoised, speech_to_gap_db
+from voice.wake.classifier import classifier_thresholds, wake_probability
+from voice.wake.denoise import denoised, speech_to_gap_db
 
-_WORDS_TOML = "wake_words.toml"
+_WORDS_TOML = "words.toml"
 FRAMES_PER_SECOND = 100
 """PocketSphinx's feature frame rate (10 ms frames)."""
 
@@ -101,7 +101,7 @@ class Verdict:
     None when it was not measured."""
     wake_probability: float | None = None
     """The learned classifier's probability that this is the wake phrase
-    (`voice.wake_classifier`); `WakeVerifier.verify` always sets it."""
+    (`voice.wake.classifier`); `WakeVerifier.verify` always sets it."""
     vetoed: bool = False
     """A PocketSphinx reading accepted, but the classifier found the phrase too unlikely."""
 
@@ -254,7 +254,7 @@ class WakeVerifier:
       scored against every senone, with a fair phone-loop ratio (see
       `RivalRatioThresholds`); it runs only when the phone loop came close;
     - classifier: the learned classifier's probability with a fair phone-loop ratio
-      (`voice.wake_classifier`); it runs before the rival ratio, and its probability
+      (`voice.wake.classifier`); it runs before the rival ratio, and its probability
       vetoes every other reading when it is very low.
     A candidate in steady broadband noise is denoised before all six readings.
     Every word of the phrase must take part in the alignment, or nothing accepts.
@@ -309,7 +309,7 @@ class WakeVerifier:
     def verify(self, pcm: bytes) -> Verdict:
         """Decode one candidate (16 kHz int16 PCM, a pause either side).
 
-        A candidate heard in steady noise is denoised first (see `voice.wake_denoise`).
+        A candidate heard in steady noise is denoised first (see `voice.wake.denoise`).
         """
         raw, clean = pcm, denoised(pcm)
         pcm = dithered(clean)
@@ -567,7 +567,7 @@ def rival_words(words: tuple[str, ...]) -> frozenset[str]:
     the phrase word by word costs each word's rival prior, so the phrase's own
     branch wins a tie.
     """
-    settings = tomllib.loads(resources.files("voice").joinpath(_WORDS_TOML).read_text("utf-8"))
+    settings = tomllib.loads(resources.files("voice.wake").joinpath(_WORDS_TOML).read_text("utf-8"))
     pronunciations = _dictionary()
     targets = [pronunciations[w] for w in words]
     runs = [

@@ -11,9 +11,9 @@ fixed number of frames, so a voice's speed matters little.
 
 It is the mean of four small perceptrons (one hidden layer of 128, fitted from
 different seeds on about 34,600 candidates from 2,800 speakers) whose weights ship
-in `wake_classifier.npz`: numpy only at run time. It never accepts on its own: the
+in `classifier.npz`: numpy only at run time. It never accepts on its own: the
 verifier asks for a fair likelihood ratio of the phrase against a free phone loop as
-well (see `voice.wake_verify`), because a classifier trained on synthetic voices has
+well (see `voice.wake.verify`), because a classifier trained on synthetic voices has
 never heard a real living room. It can also veto the PocketSphinx readings: in noise
 they accepted "they checked in", which it finds unlikely.
 """
@@ -37,7 +37,7 @@ _SAMPLE_RATE = 16_000
 _KEEP_DB = 35.0
 """Frames within this many dB of the loudest are the utterance; quieter ones at either end are
 the pauses the gate kept around it."""
-_WEIGHTS = "wake_classifier.npz"
+_WEIGHTS = "classifier.npz"
 
 
 def features(pcm: bytes) -> np.ndarray:
@@ -70,7 +70,7 @@ def features(pcm: bytes) -> np.ndarray:
 def wake_probability(denoised_pcm: bytes) -> float:
     """How likely the classifier finds it that a candidate is the wake phrase (0..1).
 
-    `denoised_pcm` is the candidate after `voice.wake_denoise.denoised`, as in training.
+    `denoised_pcm` is the candidate after `voice.wake.denoise.denoised`, as in training.
     """
     inputs = features(denoised_pcm)[None, :]
     return float(np.mean([model.probability(inputs)[0] for model in _models()]))
@@ -78,7 +78,7 @@ def wake_probability(denoised_pcm: bytes) -> float:
 
 @dataclass(frozen=True)
 class ClassifierThresholds:
-    """How the verifier uses the classifier's probability (see `voice.wake_verify`)."""
+    """How the verifier uses the classifier's probability (see `voice.wake.verify`)."""
 
     accept: float
     """Above this, with a fair phone-loop ratio, the candidate is the wake phrase."""
@@ -168,7 +168,7 @@ def unpack(stored: dict[str, np.ndarray]) -> list[Perceptron]:
 
 @lru_cache(maxsize=1)
 def _models() -> list[Perceptron]:
-    with resources.files("voice").joinpath(_WEIGHTS).open("rb") as stored:
+    with resources.files("voice.wake").joinpath(_WEIGHTS).open("rb") as stored:
         return unpack(dict(np.load(stored)))
 
 

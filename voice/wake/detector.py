@@ -1,17 +1,17 @@
 """The wake phrase detector: always on, cheap, and strict before it wakes the app.
 
-Two stages. The first (`voice.wake_gate`) is an energy gate that costs a few
+Two stages. The first (`voice.wake.gate`) is an energy gate that costs a few
 numpy operations per frame and hands on only short utterances bounded by pauses,
 the shape of someone saying "hey check in" to the room. The second
-(`voice.wake_verify`) reads each such utterance with PocketSphinx up to five ways:
+(`voice.wake.verify`) reads each such utterance with PocketSphinx up to five ways:
 how well the phrase force-aligns to it, whether a keyphrase search spots it,
 whether the phrase beats rival words that sound like it in a grammar decode, how
 its phones score against a free phone loop over the same frames and, when that
 comes close, how it scores against a free sequence of the rival words. A small
-classifier trained on hundreds of synthetic voices (`voice.wake_classifier`) adds
+classifier trained on hundreds of synthetic voices (`voice.wake.classifier`) adds
 a sixth reading for voices PocketSphinx mishears, and vetoes the others when it
 finds the phrase unlikely. Each candidate heard in steady broadband noise is
-denoised first (`voice.wake_denoise`). Each candidate is judged on its own features
+denoised first (`voice.wake.denoise`). Each candidate is judged on its own features
 (no state carried from earlier audio), so the same clip always gets the same
 verdict. A false wake in a living room is worse than asking twice, so everything
 that is not clearly the phrase is dropped.
@@ -22,8 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from audio.frames import SAMPLE_RATE, Frame, to_seconds
-from voice.wake_gate import GateSettings, UtteranceGate
-from voice.wake_verify import FRAMES_PER_SECOND, WakeVerifier, phrase_words
+from voice.wake.gate import GateSettings, UtteranceGate
+from voice.wake.verify import FRAMES_PER_SECOND, WakeVerifier, phrase_words
 
 DEFAULT_PHRASE = "hey check in"
 

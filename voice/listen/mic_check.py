@@ -110,7 +110,7 @@ def record(source: FrameSource, seconds: float = TEST_SECONDS) -> bytes:
 
 
 class Detector(Protocol):
-    """The part of the wake detector the test uses (voice.wake.WakeDetector)."""
+    """The part of the wake detector the test uses (voice.wake.detector.WakeDetector)."""
 
     def push(self, frame: Frame) -> Any: ...
 
@@ -199,7 +199,7 @@ def doctor_mic_test(
     else:
         source = open_microphone(mic)
     try:
-        from voice.wake import WakeDetector
+        from voice.wake.detector import WakeDetector
 
         result = run_mic_test(
             source, WakeDetector(wake_phrase), wake_phrase,

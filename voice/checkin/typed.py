@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TextIO
 
-from voice.dialogue import Silence
-from voice.session import ASSISTANT, InputEnded, Turn, Utterance
+from voice.checkin.dialogue import Silence
+from voice.checkin.session import ASSISTANT, InputEnded, Turn, Utterance
 
 WORDS_PER_MINUTE = 150.0
 """A calm speaking rate."""

@@ -1,0 +1,1 @@
+"""The wake phrase: detector, gate, verifier and classifier."""
