@@ -63,10 +63,6 @@ class Frame:
         """The samples as a read-only int16 array (no copy)."""
         return np.frombuffer(self.pcm, dtype="<i2")
 
-    @classmethod
-    def from_samples(cls, samples: np.ndarray, start: int) -> Frame:
-        """Build a frame from an int16 array."""
-        return cls(np.asarray(samples, dtype="<i2").tobytes(), start)
 
 
 def split_into_frames(pcm: bytes, start: int = 0, block: int = FRAME_SAMPLES) -> list[Frame]:

@@ -46,7 +46,6 @@ class InputStreamLike(Protocol):
     def close(self) -> None: ...
 
 
-Callback = Callable[[np.ndarray, int, Any, Any], None]
 StreamFactory = Callable[..., InputStreamLike]
 """Called as factory(device=, samplerate=, channels=, dtype="int16", blocksize=, callback=)."""
 

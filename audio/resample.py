@@ -61,11 +61,6 @@ class Resampler:
         self._in_total = 0
         self._next_out = 0
 
-    @property
-    def latency_in_samples(self) -> int:
-        """Input samples that must arrive after an instant before its output is produced."""
-        return 0 if self._identity else self._half
-
     def process(self, samples: np.ndarray) -> np.ndarray:
         """Feed input samples; return the output samples now fully determined."""
         samples = np.asarray(samples, dtype=np.float64)
@@ -128,8 +123,3 @@ def float_to_pcm16(samples: np.ndarray) -> bytes:
     """Float samples in [-1, 1) to int16 little-endian PCM, clipping what lies outside."""
     scaled = np.rint(np.nan_to_num(np.asarray(samples, dtype=np.float64)) * 32768.0)
     return np.clip(scaled, -32768, 32767).astype("<i2").tobytes()
-
-
-def pcm16_to_float(pcm: bytes) -> np.ndarray:
-    """int16 little-endian PCM to float samples in [-1, 1)."""
-    return np.frombuffer(pcm, dtype="<i2").astype(np.float64) / 32768.0

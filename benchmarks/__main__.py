@@ -20,6 +20,7 @@ GROUPS = {
     "intents": "benchmarks.intent_matching",
     "store": "benchmarks.store_io",
     "pipeline": "benchmarks.pipeline",
+    "startup": "benchmarks.startup",
 }
 """Figure groups, in the order they are printed; each module has `run(settings)`."""
 

@@ -14,11 +14,11 @@ from store.render_md import render_md
 from store.store import Store
 from store.summary import summarize, week_summary
 from store.timefmt import parse_utc_text
+from store.vocabulary import FORMATS
 from store.weeklog import WeekLog, build_week_log
 from store.weeks import current_week, parse_week, week_of
 
 Format = Literal["md", "html", "csv", "json"]
-FORMATS: tuple[str, ...] = ("md", "html", "csv", "json")
 
 
 def export_week(

@@ -32,3 +32,6 @@ def check_entry_fields(kind: str, category: str | None, validated: bool | None) 
             raise ValueError("a response needs validated=True or validated=False")
     elif validated is not None:
         raise ValueError(f"only a response is validated, not a {kind}")
+
+FORMATS: tuple[str, ...] = ("md", "html", "csv", "json")
+"""What `checkin export --format` writes."""

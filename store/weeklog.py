@@ -71,11 +71,6 @@ def patterns_phrases() -> dict[str, str]:
     return dict(_phrases()["patterns"])
 
 
-def spoken_phrases() -> dict[str, str]:
-    """The templates of the spoken weekly summary."""
-    return dict(_phrases()["spoken"])
-
-
 def build_week_log(records: Records, summary: WeekSummary, tz: tzinfo | None = None) -> WeekLog:
     """Arrange one period's records into days and sessions, and phrase its patterns."""
     labels = load_labels()
@@ -200,34 +195,6 @@ def _patterns(summary: WeekSummary) -> list[str]:
             )
         )
     return lines
-
-
-def spoken_summary(summary: WeekSummary) -> str:
-    """A few sentences for the assistant to say when asked "how was our week"."""
-    labels = load_labels()
-    phrases = spoken_phrases()
-    if summary.sessions == 0:
-        return phrases["none"]
-    count = summary.total_appreciations
-    parts = [
-        phrases["appreciations"].format(
-            count=count, appreciation_word=_plural(count, "appreciation", "appreciations")
-        )
-    ]
-    top = summary.top_category
-    if top is None:
-        parts.append(phrases["no_needs"])
-    else:
-        parts.append(
-            phrases["top"].format(
-                label=labels.category(top).lower(),
-                count=summary.top_count,
-                times=_plural(summary.top_count, "time", "times"),
-            )
-        )
-        ratio = summary.ratio or 0.0
-        parts.append(phrases["ratio"].format(ratio=f"{ratio:.1f}".rstrip("0").rstrip(".")))
-    return " ".join(parts)
 
 
 def duration_text(seconds: float) -> str:

@@ -48,13 +48,3 @@ def local_day_start(day: date, tz: tzinfo | None = None) -> datetime:
     """Local midnight starting `day`, as an aware datetime (system zone when tz is None)."""
     midnight = datetime.combine(day, time())
     return midnight.replace(tzinfo=tz) if tz is not None else midnight.astimezone()
-
-
-def local_date(moment: datetime, tz: tzinfo | None = None) -> date:
-    """The local calendar date of an aware moment."""
-    return moment.astimezone(tz).date()
-
-
-def local_time(moment: datetime, tz: tzinfo | None = None) -> datetime:
-    """An aware moment shown in local time."""
-    return moment.astimezone(tz)

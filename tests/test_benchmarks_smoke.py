@@ -47,3 +47,13 @@ def test_json_output_carries_the_same_figures() -> None:
     assert figure["name"].startswith("intent matching per utterance")
     assert figure["values"]["count"] == 1_000
     assert figure["verdict"] in ("met", "MISSED")
+
+
+def test_startup_figure_sits_beside_a_bare_python() -> None:
+    result = run_benchmarks("--only", "startup", "--json")
+
+    assert result.returncode == 0, result.stderr
+    (figure,) = json.loads(result.stdout)["figures"]
+    assert figure["name"] == "`checkin --help` CPU"
+    assert len(figure["values"]["app_s"]) == len(figure["values"]["bare_s"]) >= 3
+    assert all(seconds > 0 for seconds in figure["values"]["bare_s"])

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 
 from voice.cli import cli
@@ -27,8 +28,9 @@ def checkin(
 
 
 def test_every_command_has_help_with_an_example() -> None:
-    assert cli.commands, "no commands registered"
-    for name in cli.commands:
+    names = cli.list_commands(click.Context(cli))
+    assert {"start", "listen", "text", "export", "import", "doctor"} <= set(names)
+    for name in names:
         result = checkin(name, "-h")
         assert result.returncode == 0, (name, result.stderr)
         assert "Example" in result.stdout, f"`checkin {name} --help` shows no example"
@@ -111,3 +113,16 @@ def test_doctor_reports_a_corrupt_database_and_leaves_it_alone(tmp_path: Path) -
     assert result.returncode == 1
     assert "database" in result.stdout and str(corrupt) in result.stdout
     assert corrupt.read_bytes() == before
+
+
+def test_help_loads_no_engine_and_no_store() -> None:
+    """`checkin --help` must stay cheap: the recognizers, numpy and sqlite-utils load on use."""
+    probe = (
+        "import sys; from voice.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('numpy', 'sqlite_utils', 'pocketsphinx', 'vosk', 'rapidfuzz')"
+        " if m in sys.modules]\n"
+        "print('HEAVY', heavy)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert "HEAVY []" in result.stdout, result.stdout + result.stderr

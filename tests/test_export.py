@@ -16,7 +16,7 @@ from store import StoreError, open_store
 from store.exporting import export_week
 from store.store import Store
 from store.summary import week_summary
-from store.weeklog import spoken_summary
+from voice.listen.weekly import spoken_summary
 
 
 @pytest.fixture

@@ -2,15 +2,18 @@
 
 The recognizer runs in a child process (voice/recognizers/worker.py). These
 tests kill that child for real (SIGKILL), freeze it (SIGSTOP) and check that
-the app notices, restarts it, and carries on.
+the app notices, restarts it, and carries on. A fake engine child (FAKE_ENGINE)
+speaks the same messages but never loads, raises, or stops answering on cue.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from spoken_helpers import ReplyBank
@@ -22,7 +25,14 @@ from store import open_store
 from voice.checkin.spoken_run import SpokenEdges, spoken_checkin
 from voice.errors import CheckinError
 from voice.recognizers import load_recognizer, transcribe_pcm
-from voice.recognizers.worker import EngineCrashed, WorkerRecognizer, load_worker_recognizer
+from voice.recognizers.worker import (
+    BATCH_FRAMES,
+    MAX_IN_FLIGHT,
+    EngineCrashed,
+    EngineSpec,
+    WorkerRecognizer,
+    load_worker_recognizer,
+)
 
 COFFEE = "I appreciated that you made me coffee this morning"
 LISTENING = "Thank you for listening to me after my long day at work"
@@ -217,3 +227,81 @@ def test_a_whole_check_in_survives_a_sigkilled_engine(replies: ReplyBank, tmp_pa
         assert [e["text"] for e in store.entries(result.session_id)] == [
             e["text"] for e in result.entries
         ]
+
+
+FAKE_ENGINE = """
+import signal, sys
+from voice.children import serve
+from voice.recognizers.messages import REQUESTS, AudioChunk, End, Load, Partial, Ready, Transcript
+
+chunks = 0
+
+def handle(request):
+    global chunks
+    if isinstance(request, Load):
+        if sys.argv[1] == "mute":
+            signal.pause()  # a load that never finishes
+        return Ready("fake", "Using a fake engine.")
+    if isinstance(request, AudioChunk):
+        chunks += 1
+        if sys.argv[1] == "raise":
+            raise ValueError("the engine tripped")
+        if chunks > 1:
+            signal.pause()  # stuck in native code on the second batch
+        return Partial(None)
+    if isinstance(request, End):
+        return Transcript("", 0.0, 0.0, 0.0)
+    return None
+
+serve(handle, REQUESTS)
+"""
+
+SILENCE = split_into_frames(bytes(2 * 16_000 * 3), 0)
+
+
+def fake_engine(mode: str, **options: Any) -> WorkerRecognizer:
+    command = [sys.executable, "-c", FAKE_ENGINE, mode]
+    return WorkerRecognizer(EngineSpec("fake", None, ()), command=command, **options)
+
+
+def test_an_engine_that_never_finishes_loading_is_killed() -> None:
+    recognizer = fake_engine("mute", load_timeout_s=0.5, wait=False)
+    child = recognizer.pid
+    assert child is not None
+    with pytest.raises(CheckinError, match=r"crashed while loading \(it did not answer within 0.5"):
+        recognizer.ready()
+    assert recognizer.pid is None
+    with pytest.raises(ProcessLookupError):
+        os.kill(child, 0)  # killed and reaped
+
+
+def test_an_engine_that_raises_costs_the_utterance_and_a_fresh_child() -> None:
+    warnings: list[str] = []
+    recognizer = fake_engine("raise", warn=warnings.append)
+    try:
+        first = recognizer.pid
+        assert recognizer.ready() == "Using a fake engine." and recognizer.name == "fake"
+        recognizer.begin(None, 0)
+        with pytest.raises(EngineCrashed, match="ValueError: the engine tripped"):
+            for frame in SILENCE:
+                recognizer.accept(frame)
+            recognizer.end()
+        assert recognizer.restarts == 1 and "restarting" in warnings[0]
+        recognizer.begin(None, 0)
+        assert recognizer.pid not in (None, first)
+        assert recognizer.end().text == ""  # no audio: no chunk, so nothing raised
+    finally:
+        recognizer.close()
+
+
+def test_batches_run_ahead_of_the_answers() -> None:
+    recognizer = fake_engine("stall", timeout_s=0.5)
+    fed = 0
+    recognizer.begin(None, 0)
+    with pytest.raises(EngineCrashed, match="did not answer within 0.5 s"):
+        for frame in SILENCE:
+            fed += 1
+            recognizer.accept(frame)
+    # The engine answered batch 1 and stuck on batch 2; batches 3 to 6 were still sent
+    # without waiting for it, until MAX_IN_FLIGHT went unanswered.
+    assert fed == (MAX_IN_FLIGHT + 2) * BATCH_FRAMES

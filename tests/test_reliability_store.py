@@ -151,6 +151,44 @@ def test_a_whole_spoken_check_in_against_a_locked_database_loses_nothing(
     assert len(stored) == 2 and "coffee" in stored[0] and "listening" in stored[1]
 
 
+def test_listen_against_a_locked_database_loses_nothing(
+    replies: ReplyBank, tmp_path: Path
+) -> None:
+    """`listen` is what the service runs: it must keep answers exactly as `start` does."""
+    from listen_helpers import spoken_file
+
+    db = tmp_path / "checkin.db"
+    open_store(db).close()
+    wake = spoken_file(tmp_path, "wake", ("rms", "hey check in"))
+    locker = Locker(db)
+    try:
+        run = subprocess.run(
+            [sys.executable, "-m", "voice", "listen", "--once", "--partners", "Ana,Sam",
+             "--db", str(db), "--mute", "--json", "--replies", str(wake),
+             str(replies.say("Ana", "I appreciated that you made me coffee this morning")),
+             str(replies.say("Sam", "Thank you for listening to me after my long day at work"))],
+            capture_output=True, text=True, timeout=300, cwd=REPO,
+        )
+    finally:
+        locker.release()
+    assert run.returncode == 0, run.stderr
+    (summary,) = [json.loads(line) for line in run.stdout.splitlines()]
+    assert [entry["kind"] for entry in summary["entries"]] == ["appreciation", "appreciation"]
+    assert "is busy" in run.stderr and "kept in memory" in run.stderr
+    assert texts(db) == []
+    data = Path(os.environ["XDG_DATA_HOME"]) / "checkin"
+    (recovery,) = data.glob("checkin-recovery-*.json")
+    assert f"checkin import {recovery}" in run.stderr
+    assert stat.S_IMODE(recovery.stat().st_mode) == 0o600
+    imported = subprocess.run(
+        [sys.executable, "-m", "voice", "import", str(recovery), "--db", str(db)],
+        capture_output=True, text=True, cwd=REPO,
+    )
+    assert imported.returncode == 0, imported.stderr
+    stored = texts(db)
+    assert len(stored) == 2 and "coffee" in stored[0] and "listening" in stored[1]
+
+
 # ------------------------------------------------------------------ real full and read-only disks
 
 NAMESPACE_OK = shutil.which("unshare") is not None and subprocess.run(

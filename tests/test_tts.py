@@ -1,7 +1,8 @@
-"""The assistant's voice: real pyttsx3/espeak-ng renders, and a hung worker that times out."""
+"""The assistant's voice: real pyttsx3/espeak-ng renders, and workers that hang or die."""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 
@@ -44,23 +45,61 @@ def test_voice_and_rate_are_applied() -> None:
         assert any("en" in voice for voice in slow.voices())
 
 
-def test_unknown_voice_is_a_clear_error() -> None:
+def test_unknown_voice_is_a_clear_error_and_keeps_the_worker() -> None:
     with Speaker(voice="no-such-voice-xyz") as speaker:
         with pytest.raises(CheckinError, match="no voice matches 'no-such-voice-xyz'"):
             speaker.render("hello")
+        worker = speaker.pid
+        assert worker is not None and any(speaker.voices())
+        assert speaker.pid == worker  # the worker reported the error and lives on
 
 
-def test_a_worker_that_never_answers_times_out_and_is_replaced() -> None:
-    # A real child process that reads requests and never replies: what a hung runAndWait looks like.
-    silent = [sys.executable, "-c", "import sys\nfor _ in sys.stdin: pass"]
-    with Speaker(timeout_s=0.5, worker_command=silent) as speaker:
+# A worker that speaks the protocol but, asked to render, hangs (what a hung runAndWait looks
+# like) or is SIGKILLed; it lists one voice, so its process id can be seen first.
+FAKE_WORKER = """
+import os, signal, sys
+from voice.children import serve
+from voice.tts import REQUESTS, ListVoices, Voices
+
+def handle(request):
+    if isinstance(request, ListVoices):
+        return Voices(("fake",))
+    if sys.argv[1] == "hang":
+        signal.pause()
+    os.kill(os.getpid(), signal.SIGKILL)
+
+serve(handle, REQUESTS)
+"""
+
+
+def fake_worker(mode: str) -> list[str]:
+    return [sys.executable, "-c", FAKE_WORKER, mode]
+
+
+def test_a_worker_that_never_answers_is_killed_and_replaced() -> None:
+    with Speaker(timeout_s=0.5, worker_command=fake_worker("hang")) as speaker:
+        assert speaker.voices() == ["fake"]
+        hung = speaker.pid
+        assert hung is not None
         with pytest.raises(CheckinError, match="did not answer within 0.5 s"):
             speaker.render("hello")
+        with pytest.raises(ProcessLookupError):
+            os.kill(hung, 0)  # killed and reaped, not left behind
+        assert speaker.voices() == ["fake"]  # a fresh worker
+        assert speaker.pid not in (None, hung)
         with pytest.raises(CheckinError, match="did not answer"):
             speaker.render("hello again")
 
 
-def test_a_worker_that_dies_is_a_clear_error() -> None:
+def test_a_worker_killed_mid_render_is_a_clear_error_and_replaced() -> None:
+    with Speaker(worker_command=fake_worker("die")) as speaker:
+        with pytest.raises(CheckinError, match="exited unexpectedly"):
+            speaker.render("hello")
+        assert speaker.pid is None
+        assert speaker.voices() == ["fake"]
+
+
+def test_a_worker_that_exits_at_once_is_a_clear_error() -> None:
     with Speaker(worker_command=[sys.executable, "-c", "pass"]) as speaker:
         with pytest.raises(CheckinError, match="exited unexpectedly"):
             speaker.render("hello")

@@ -1,7 +1,8 @@
 """The `checkin` command line: a thin click layer over the library.
 
 Errors a user can cause become one plain line and exit status 2; a traceback is
-shown only with --debug.
+shown only with --debug. A subcommand's module is imported only when it runs (or
+when help lists it), so `checkin --help` and `checkin text` never load an engine.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import sys
 
 import click
 
-import voice.commands
 from audio.errors import AudioError
 from store.errors import StoreError
 from voice.errors import CheckinError
@@ -20,7 +20,37 @@ from voice.errors import CheckinError
 USER_ERRORS: tuple[type[BaseException], ...] = (CheckinError, AudioError, StoreError)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+COMMANDS_PACKAGE = "voice.commands"
+SHARED_MODULES = ("options",)
+"""Modules of voice.commands that hold what commands share, not a command."""
+
+
+class LazyGroup(click.Group):
+    """Subcommands found as modules of voice.commands, each imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(_modules())
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        module_name = _modules().get(name)
+        if module_name is None:
+            return None
+        command = getattr(importlib.import_module(module_name), "command", None)
+        return command if isinstance(command, click.Command) else None
+
+
+def _modules() -> dict[str, str]:
+    """Command name -> module; `import_` is `import`, modules without a command are skipped."""
+    package = importlib.import_module(COMMANDS_PACKAGE)
+    found = {}
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name in SHARED_MODULES:
+            continue
+        found[info.name.rstrip("_")] = f"{COMMANDS_PACKAGE}.{info.name}"
+    return found
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.version_option(package_name="couple-checkin")
 @click.pass_context
@@ -33,17 +63,6 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
-
-
-def _register_commands() -> None:
-    for module_info in sorted(pkgutil.iter_modules(voice.commands.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"voice.commands.{module_info.name}")
-        command = getattr(module, "command", None)
-        if isinstance(command, click.Command):
-            cli.add_command(command)
-
-
-_register_commands()
 
 
 def main(argv: list[str] | None = None) -> None:

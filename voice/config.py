@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from voice.errors import CheckinError
+from voice.recognizers import registry
 
 DEFAULT_PARTNERS = ("Partner A", "Partner B")
 DEFAULT_WAKE_PHRASE = "hey check in"
-ENGINES = ("auto", "vosk", "pocketsphinx")
 
 _TIME_OF_DAY = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
@@ -53,7 +53,8 @@ class Config:
     partners: tuple[str, str] = DEFAULT_PARTNERS
     wake_phrase: str = DEFAULT_WAKE_PHRASE
     engine: str = "auto"
-    vosk_model: Path | None = None
+    models: dict[str, Path] = field(default_factory=dict)
+    """Model folder per engine name, from the registry's model keys (`vosk_model = ...`)."""
     mic: str | None = None
     speaker: str | None = None
     db_path: Path = field(default_factory=lambda: data_dir() / "checkin.db")
@@ -88,8 +89,9 @@ def parse_partners(value: str | list[Any], where: str = "--partners") -> tuple[s
 
 
 def parse_engine(value: Any, where: str = "--engine") -> str:
-    if value not in ENGINES:
-        raise CheckinError(f"{where}: engine must be one of {', '.join(ENGINES)} (got {value!r})")
+    engines = registry.names()
+    if value not in engines:
+        raise CheckinError(f"{where}: engine must be one of {', '.join(engines)} (got {value!r})")
     return str(value)
 
 
@@ -129,7 +131,6 @@ _FILE_KEYS = (
     "partners",
     "wake_phrase",
     "engine",
-    "vosk_model",
     "mic",
     "speaker",
     "db",
@@ -173,15 +174,16 @@ def load_config(path: Path | None = None) -> Config:
     def where(key: str) -> str:
         return f"key '{key}' in {config_path}"
 
-    unknown = sorted(set(raw) - set(_FILE_KEYS))
+    model_keys = {engine.model_key: engine.name for engine in registry.ENGINES if engine.model_key}
+    known = (*_FILE_KEYS, *model_keys)
+    unknown = sorted(set(raw) - set(known))
     if unknown:
-        raise CheckinError(f"unknown {where(unknown[0])}; known keys are: {', '.join(_FILE_KEYS)}")
+        raise CheckinError(f"unknown {where(unknown[0])}; known keys are: {', '.join(known)}")
     values: dict[str, Any] = {}
     parsers = {
         "partners": lambda v: parse_partners(v, where("partners")),
         "wake_phrase": lambda v: _text(v, where("wake_phrase")).lower(),
         "engine": lambda v: parse_engine(v, where("engine")),
-        "vosk_model": lambda v: Path(_text(v, where("vosk_model"))).expanduser(),
         "mic": lambda v: _device(v, where("mic")),
         "speaker": lambda v: _device(v, where("speaker")),
         "db": lambda v: Path(_text(v, where("db"))).expanduser(),
@@ -189,17 +191,24 @@ def load_config(path: Path | None = None) -> Config:
         "quiet_hours": lambda v: _quiet_hours(v, where("quiet_hours")),
         "patient": lambda v: _true_or_false(v, where("patient")),
     }
+    models: dict[str, Path] = {}
     for key, value in raw.items():
+        if key in model_keys:
+            models[model_keys[key]] = Path(_text(value, where(key))).expanduser()
+            origins[key] = "file"
+            continue
         values["db_path" if key == "db" else key] = parsers[key](value)
         origins["db_path" if key == "db" else key] = "file"
 
     if os.environ.get("CHECKIN_DB"):
         values["db_path"] = Path(os.environ["CHECKIN_DB"]).expanduser()
         origins["db_path"] = "environment"
-    if os.environ.get("CHECKIN_VOSK_MODEL"):
-        values["vosk_model"] = Path(os.environ["CHECKIN_VOSK_MODEL"]).expanduser()
-        origins["vosk_model"] = "environment"
-    return Config(source=source, origins=origins, **values)
+    for key, engine in model_keys.items():
+        variable = f"CHECKIN_{key.upper()}"
+        if os.environ.get(variable):
+            models[engine] = Path(os.environ[variable]).expanduser()
+            origins[key] = "environment"
+    return Config(source=source, origins=origins, models=models, **values)
 
 
 def with_flags(config: Config, **flags: Any) -> Config:
@@ -211,7 +220,7 @@ def with_flags(config: Config, **flags: Any) -> Config:
         given["partners"] = parse_partners(given["partners"])
     if "engine" in given:
         given["engine"] = parse_engine(given["engine"])
-    for key in ("db_path", "vosk_model"):
+    for key in ("db_path",):
         if key in given:
             given[key] = Path(given[key]).expanduser()
     origins = dict(config.origins)

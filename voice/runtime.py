@@ -1,7 +1,8 @@
 """Builds the edges of a spoken check-in from command-line options.
 
-`start`, `listen` and `demo` share these options; this module turns them into a
-FrameSource, a voice output, a recognizer and a store, and closes them again.
+`start`, `listen` and `demo` all open their ears, mouth, clock and store through
+`open_spoken_checkin`, so they cannot drift apart: every one of them writes through
+the safe store, which keeps answers when the database is locked or full.
 """
 
 from __future__ import annotations
@@ -13,68 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-import click
-
 from audio.errors import AudioError
 from audio.playback import NoSpeaker, is_available, play
 from audio.source import FrameSource
 from audio.wavout import AppendingWavWriter
 from voice.config import Config
 from voice.errors import CheckinError
-
-
-def audio_options(function: Callable[..., Any]) -> Callable[..., Any]:
-    """The options every spoken command takes, in the order help shows them."""
-    options = [
-        click.option("--partners", metavar="A,B", help="The two partners, in the order asked."),
-        click.option(
-            "--db",
-            "db_path",
-            type=click.Path(dir_okay=False, path_type=Path),
-            help="The check-in database (default: config, CHECKIN_DB, data folder).",
-        ),
-        click.option(
-            "--engine",
-            type=click.Choice(["auto", "vosk", "pocketsphinx"]),
-            help="Speech recognizer (default: auto = Vosk if an English model is installed).",
-        ),
-        click.option(
-            "--model", type=click.Path(file_okay=False, path_type=Path), help="A Vosk model folder."
-        ),
-        click.option("--mic", help="Microphone: device index or part of its name."),
-        click.option(
-            "--audio-in",
-            type=click.Path(dir_okay=False, path_type=Path),
-            help="Hear a WAV file instead of the microphone.",
-        ),
-        click.option(
-            "--replies",
-            "use_replies",
-            is_flag=True,
-            help="Hear the WAV files listed after the options, one per listening.",
-        ),
-        click.option("--speaker", help="Speaker: device index or part of its name."),
-        click.option(
-            "--say-to",
-            type=click.Path(dir_okay=False, path_type=Path),
-            help="Write the assistant's speech to this WAV instead of the speakers.",
-        ),
-        click.option("--mute", is_flag=True, help="Do not voice the prompts (they are printed)."),
-        click.option(
-            "--json",
-            "as_json",
-            is_flag=True,
-            help="Print one summary object on stdout; the conversation goes to stderr.",
-        ),
-    ]
-    for option in reversed(options):
-        function = option(function)
-    return click.argument(
-        "replies",
-        nargs=-1,
-        type=click.Path(dir_okay=False, path_type=Path),
-        metavar="[REPLY.wav]...",
-    )(function)
 
 
 def reply_files(use_replies: bool, replies: tuple[Path, ...]) -> tuple[Path, ...]:
@@ -218,7 +163,7 @@ def start_engine(config: Config, model: Path | None, console: Console) -> Callab
         config.engine,
         model=model,
         vocabulary=list(config.partners) + config.wake_phrase.split(),
-        configured_model=config.vosk_model,
+        configured_models=config.models,
         warn=console.warn,
         wait=False,
     )
@@ -257,3 +202,50 @@ def closing_all() -> Iterator[ExitStack]:
                 f"audio output failed ({error.strerror or error}); check the path "
                 "and free disk space"
             ) from error
+
+
+@dataclass
+class SpokenCheckin:
+    """What `open_spoken_checkin` opened: the edges of the conversation and its store."""
+
+    edges: Any
+    """voice.checkin.spoken_run.SpokenEdges."""
+    store: Any
+    """voice.checkin.safe_store.SafeStore: answers survive a locked or full database."""
+
+
+def open_spoken_checkin(
+    stack: ExitStack,
+    config: Config,
+    console: Console,
+    source: FrameSource,
+    output: Any,
+    model: Path | None,
+    db_path: Path | None = None,
+    meanwhile: Callable[[], None] | None = None,
+    **edge_options: Any,
+) -> SpokenCheckin:
+    """Open the recognizer, the voice and the store for spoken check-ins; close them on exit.
+
+    `meanwhile` runs while the engine loads in its own process (listen builds its wake
+    detector there). `edge_options` go to SpokenEdges (on_turn, earcons, recorder...).
+    """
+    from store import open_store
+    from voice.checkin.safe_store import SafeStore
+    from voice.checkin.spoken_run import SpokenEdges
+    from voice.tts import Speaker
+
+    opened: list[Any] = []
+    # Listen may swap in a reopened microphone: close whichever source is current.
+    stack.callback(lambda: (opened[0].source if opened else source).close())
+    finish_engine = start_engine(config, model, console)
+    if meanwhile is not None:
+        meanwhile()
+    recognizer = finish_engine()
+    stack.callback(recognizer.close)
+    renderer = stack.enter_context(Speaker())
+    store = SafeStore(open_store(db_path or config.db_path), warn=console.warn)
+    stack.callback(store.close)
+    edges = SpokenEdges(source, recognizer, renderer, output, **edge_options)
+    opened.append(edges)
+    return SpokenCheckin(edges, store)

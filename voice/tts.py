@@ -2,32 +2,117 @@
 
 pyttsx3 is known to hang in `runAndWait`, to fail with "run loop already
 started" and to trip over missing audio devices. So it never runs in the app's
-process: a persistent child process (`python -m voice.tts --worker`) renders
-each prompt to a temporary WAV, answering one JSON line per request. A request
-that takes longer than `timeout_s` kills the worker and raises CheckinError; the
-next request starts a fresh one. The WAV is converted with audio.wav.
+process: a persistent child (`python -m voice.tts --worker`, run by voice.children)
+renders each prompt to a temporary WAV, answering each request message below. A
+request that takes longer than `timeout_s` kills the worker and raises CheckinError;
+the next request starts a fresh one. The WAV is converted with audio.wav.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import selectors
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from audio.errors import AudioError
 from audio.wav import read_wav
+from voice.children import Child, ChildExited, ChildHung, ChildLost, Failed, Message, serve
 from voice.errors import CheckinError
 
 WORKER_COMMAND = [sys.executable, "-m", "voice.tts", "--worker"]
 
 TTS_HINT = "check that `espeak-ng 'hello'` works (Debian: apt install espeak-ng), or use --mute"
+
+Answer = TypeVar("Answer", bound=Message)
+
+
+# ------------------------------------------------------------------ the messages
+
+
+@dataclass(frozen=True)
+class Render(Message):
+    """Speak `text` into a WAV file; answered by Rendered."""
+
+    type = "render"
+
+    text: str
+    """What to say."""
+
+    path: str
+    """Where to write the WAV (in the app's temporary folder, so the app cleans it up)."""
+
+    voice: str | None
+    """A pyttsx3 voice id or a part of its name; None for espeak-ng's default."""
+
+    rate: int | None
+    """Words per minute; None for pyttsx3's default."""
+
+
+@dataclass(frozen=True)
+class Rendered(Message):
+    """The WAV file is written."""
+
+    type = "rendered"
+
+
+@dataclass(frozen=True)
+class ListVoices(Message):
+    """Ask which voices there are; answered by Voices."""
+
+    type = "list-voices"
+
+
+@dataclass(frozen=True)
+class Voices(Message):
+    """The voices pyttsx3 offers."""
+
+    type = "voices"
+
+    ids: tuple[str, ...]
+    """Their pyttsx3 ids."""
+
+
+@dataclass(frozen=True)
+class Describe(Message):
+    """Ask what speaking with this voice and rate means; answered by Description."""
+
+    type = "describe"
+
+    voice: str | None
+    """As in Render."""
+
+    rate: int | None
+    """As in Render."""
+
+
+@dataclass(frozen=True)
+class Description(Message):
+    """The engine as it would speak, for `checkin doctor`."""
+
+    type = "description"
+
+    driver: str
+    """pyttsx3's driver ("espeak")."""
+
+    voice: str
+    """The voice id chosen."""
+
+    rate: int
+    """Words per minute."""
+
+    voice_count: int
+    """How many voices exist."""
+
+
+REQUESTS = (Render, ListVoices, Describe)
+ANSWERS = (Rendered, Voices, Description)
+
+
+# ------------------------------------------------------------------ the app's side
 
 
 class Speaker:
@@ -40,17 +125,23 @@ class Speaker:
         timeout_s: float = 10.0,
         worker_command: list[str] | None = None,
     ) -> None:
+        """`worker_command` (for tests) gets the pipes' fds appended, as voice.children does."""
         self.voice = voice
         """A pyttsx3 voice id or a part of its name (e.g. "en-us"); None for espeak-ng's default."""
         self.rate = rate
         """Words per minute; None for pyttsx3's default (200)."""
         self.timeout_s = timeout_s
         self._command = worker_command or WORKER_COMMAND
-        self._worker: subprocess.Popen[bytes] | None = None
+        self._worker: Child | None = None
         # Made on the first render, not here: a Speaker that never speaks (doctor, a check-in
         # that fails to start, a process killed early) leaves no folder behind in /tmp.
         self._tmpdir: Path | None = None
         self._count = 0
+
+    @property
+    def pid(self) -> int | None:
+        """The worker's process id; None before the first request and after a failure."""
+        return self._worker.pid if self._worker is not None else None
 
     def render(self, text: str) -> bytes:
         """`text` spoken, as 16 kHz mono int16 PCM. Raises CheckinError on failure or timeout."""
@@ -60,16 +151,8 @@ class Speaker:
         if self._tmpdir is None:
             self._tmpdir = Path(tempfile.mkdtemp(prefix="checkin-tts-"))
         path = self._tmpdir / f"prompt-{self._count}.wav"
-        self._request(
-            {
-                "cmd": "render",
-                "text": text,
-                "path": str(path),
-                "voice": self.voice,
-                "rate": self.rate,
-            }
-        )
         try:
+            self._request(Render(text, str(path), self.voice, self.rate), Rendered)
             return read_wav(path).pcm
         except AudioError as error:
             raise CheckinError(
@@ -80,15 +163,14 @@ class Speaker:
 
     def voices(self) -> list[str]:
         """Ids of the voices pyttsx3 offers."""
-        reply = self._request({"cmd": "voices"})
-        return [str(v) for v in reply.get("voices", [])]
+        return list(self._request(ListVoices(), Voices).ids)
 
     def describe(self) -> str:
         """One line for `checkin doctor`: engine, voice, rate and how many voices exist."""
-        reply = self._request({"cmd": "describe", "voice": self.voice, "rate": self.rate})
+        reply = self._request(Describe(self.voice, self.rate), Description)
         return (
-            f"pyttsx3 {reply.get('driver', '?')} driver, voice {reply.get('voice', '?')}, "
-            f"{reply.get('rate', '?')} wpm, {reply.get('voice_count', 0)} voices"
+            f"pyttsx3 {reply.driver} driver, voice {reply.voice}, "
+            f"{reply.rate} wpm, {reply.voice_count} voices"
         )
 
     def close(self) -> None:
@@ -104,129 +186,82 @@ class Speaker:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _start_worker(self) -> subprocess.Popen[bytes]:
-        if self._worker is None or self._worker.poll() is not None:
+    def _stop_worker(self) -> None:
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.kill()
+
+    def _request(self, request: Message, expected: type[Answer]) -> Answer:
+        if self._worker is not None and self._worker.exited() is not None:
+            self._worker = None
+        if self._worker is None:
             try:
-                self._worker = subprocess.Popen(
-                    self._command,
-                    stdin=subprocess.PIPE,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.DEVNULL,
-                )
+                self._worker = Child(self._command, ANSWERS)
             except OSError as error:
                 raise CheckinError(
                     f"cannot start the speech worker ({error}); {TTS_HINT}"
                 ) from None
-        return self._worker
-
-    def _stop_worker(self) -> None:
-        worker, self._worker = self._worker, None
-        if worker is None:
-            return
-        if worker.poll() is None:
-            worker.kill()
-        worker.wait()
-        for pipe in (worker.stdin, worker.stdout):
-            if pipe is not None:
-                pipe.close()
-
-    def _request(self, request: dict[str, Any]) -> dict[str, Any]:
-        worker = self._start_worker()
-        assert worker.stdin is not None and worker.stdout is not None
         try:
-            worker.stdin.write(json.dumps(request).encode() + b"\n")
-            worker.stdin.flush()
-        except BrokenPipeError:
+            reply = self._worker.ask(request, self.timeout_s)
+        except ChildLost as lost:
+            self._worker = None  # killed and reaped already; the next request starts another
+            if isinstance(lost, ChildHung):
+                why = f"text-to-speech did not answer within {self.timeout_s:g} s (pyttsx3 hung)"
+            elif isinstance(lost, ChildExited):
+                why = "the speech worker exited unexpectedly"
+            else:
+                why = "the speech worker answered garbage"
+            raise CheckinError(f"{why}; {TTS_HINT}") from None
+        if isinstance(reply, Failed):
+            raise CheckinError(f"text-to-speech failed: {reply.detail}")
+        if not isinstance(reply, expected):
             self._stop_worker()
-            raise CheckinError(f"the speech worker exited unexpectedly; {TTS_HINT}") from None
-        line = _read_line(worker.stdout.fileno(), self.timeout_s)
-        if line is None:
-            self._stop_worker()
-            raise CheckinError(
-                f"text-to-speech did not answer within {self.timeout_s:g} s (pyttsx3 hung); "
-                f"{TTS_HINT}"
-            )
-        if not line:
-            self._stop_worker()
-            raise CheckinError(f"the speech worker exited unexpectedly; {TTS_HINT}")
-        try:
-            reply: dict[str, Any] = json.loads(line)
-        except json.JSONDecodeError:
-            self._stop_worker()
-            raise CheckinError(f"the speech worker answered garbage; {TTS_HINT}") from None
-        if not reply.get("ok"):
-            raise CheckinError(f"text-to-speech failed: {reply.get('error', 'unknown error')}")
+            raise CheckinError(f"the speech worker answered garbage; {TTS_HINT}")
         return reply
-
-
-def _read_line(fd: int, timeout_s: float) -> bytes | None:
-    """One line from `fd`; None on timeout, b"" at end of file.
-
-    This is the one place that uses wall time: it bounds how long a real child
-    process may take, so a hung pyttsx3 cannot hang the app.
-    """
-    deadline = time.monotonic() + timeout_s
-    data = b""
-    with selectors.DefaultSelector() as selector:
-        selector.register(fd, selectors.EVENT_READ)
-        while not data.endswith(b"\n"):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not selector.select(remaining):
-                return None
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                return b""
-            data += chunk
-    return data
 
 
 # ------------------------------------------------------------------ the worker process
 
 
 def _worker_main() -> None:
-    """Serve render requests from stdin, one JSON line in and one out."""
-    # pyttsx3 prints ("Audio saved to ...") on stdout: keep a private copy for the protocol.
-    protocol = os.fdopen(os.dup(1), "w", buffering=1)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
+    """Serve requests from the app until it quits; pyttsx3 starts on the first one."""
     engine: Any = None
-    for line in sys.stdin:
-        try:
-            request = json.loads(line)
-            if engine is None:
-                import pyttsx3
 
-                engine = pyttsx3.init("espeak")
-            reply = _handle(engine, request)
-        except Exception as error:  # report every failure to the app instead of dying silently
-            reply = {"ok": False, "error": f"{type(error).__name__}: {error}"}
-        protocol.write(json.dumps(reply) + "\n")
+    def handle(request: Message) -> Message:
+        nonlocal engine
+        if engine is None:
+            import pyttsx3
+
+            engine = pyttsx3.init("espeak")
+        return _handle(engine, request)
+
+    serve(handle, REQUESTS)
 
 
-def _handle(engine: Any, request: dict[str, Any]) -> dict[str, Any]:
+def _handle(engine: Any, request: Message) -> Message:
     voices = engine.getProperty("voices")
-    if request.get("voice"):
-        engine.setProperty("voice", _find_voice(voices, request["voice"]))
-    if request.get("rate"):
-        engine.setProperty("rate", int(request["rate"]))
-    if request["cmd"] == "voices":
-        return {"ok": True, "voices": [v.id for v in voices]}
-    if request["cmd"] == "describe":
-        return {
-            "ok": True,
-            "driver": "espeak",
-            "voice": engine.getProperty("voice"),
-            "rate": engine.getProperty("rate"),
-            "voice_count": len(voices),
-        }
+    if isinstance(request, Render | Describe):
+        if request.voice:
+            engine.setProperty("voice", _find_voice(voices, request.voice))
+        if request.rate:
+            engine.setProperty("rate", int(request.rate))
+    if isinstance(request, ListVoices):
+        return Voices(tuple(str(v.id) for v in voices))
+    if isinstance(request, Describe):
+        return Description(
+            "espeak", str(engine.getProperty("voice")), int(engine.getProperty("rate")),
+            len(voices),
+        )
+    if not isinstance(request, Render):
+        raise TypeError(f"no handler for {request.type!r}")
     # pyttsx3 2.99's espeak driver sometimes ends its loop before the first long
     # utterance is written (seen: >11 s of speech on a fresh engine); asking again works.
     for _attempt in range(3):
-        engine.save_to_file(request["text"], request["path"])
+        engine.save_to_file(request.text, request.path)
         engine.runAndWait()
-        if os.path.exists(request["path"]) and os.path.getsize(request["path"]) > 44:
-            return {"ok": True}
-    return {"ok": False, "error": "pyttsx3 finished without writing the audio file"}
+        if os.path.exists(request.path) and os.path.getsize(request.path) > 44:
+            return Rendered()
+    return Failed("pyttsx3 finished without writing the audio file")
 
 
 def _find_voice(voices: list[Any], wanted: str) -> str:
@@ -240,5 +275,5 @@ def _find_voice(voices: list[Any], wanted: str) -> str:
     raise ValueError(f"no voice matches {wanted!r}; list them with `checkin doctor`")
 
 
-if __name__ == "__main__" and sys.argv[1:] == ["--worker"]:
+if __name__ == "__main__" and sys.argv[1:2] == ["--worker"]:
     _worker_main()

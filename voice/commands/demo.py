@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from voice.commands.options import db_option, engine_option, json_option, model_option
+
 
 @click.command("demo")
 @click.option(
@@ -17,32 +19,16 @@ import click
     show_default=True,
     help="The WAV that receives the whole conversation, both sides.",
 )
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Log into this database (default: a throwaway one, never the couple's data).",
-)
-@click.option(
-    "--engine",
-    type=click.Choice(["auto", "vosk", "pocketsphinx"]),
-    help="Speech recognizer the partners' answers go through.",
-)
-@click.option(
-    "--model", type=click.Path(file_okay=False, path_type=Path), help="A Vosk model folder."
-)
+@db_option("Log into this database (default: a throwaway one, never the couple's data).")
+@engine_option()
+@model_option()
 @click.option(
     "--play", is_flag=True, help="Play the recorded conversation on the speakers at the end."
 )
 @click.option(
     "--seed", type=int, default=1, show_default=True, help="Choose the variants of the lines."
 )
-@click.option(
-    "--json",
-    "as_json",
-    is_flag=True,
-    help="Print one summary object on stdout; the transcript goes to stderr.",
-)
+@json_option("Print one summary object on stdout; the transcript goes to stderr.")
 def command(
     out: Path,
     db_path: Path | None,
@@ -66,12 +52,10 @@ def command(
     """
     from audio.wav import load_pcm16k
     from audio.wavout import TimelineWavWriter
-    from store import open_store
     from voice.checkin.demo import load_demo_script, synthesize_answers
-    from voice.checkin.spoken_run import SpokenEdges, spoken_checkin
+    from voice.checkin.spoken_run import spoken_checkin
     from voice.config import load_config, with_flags
-    from voice.runtime import Console, PrintedVoice, closing_all, load_engine
-    from voice.tts import Speaker
+    from voice.runtime import Console, PrintedVoice, closing_all, open_spoken_checkin
 
     script = load_demo_script()
     config = with_flags(load_config(), partners=",".join(script.partners), engine=engine)
@@ -81,24 +65,17 @@ def command(
         answers = synthesize_answers(script, workdir)
         from audio.sources import RepliesSource
 
-        source = RepliesSource(answers)
-        recognizer = load_engine(config, model, console, stack)
-        renderer = stack.enter_context(Speaker())
-        store = open_store(db_path or workdir / "demo.db")
-        stack.callback(store.close)
         recorder = stack.enter_context(TimelineWavWriter(out))
-        edges = SpokenEdges(
-            source,
-            recognizer,
-            renderer,
-            PrintedVoice(),
+        spoken = open_spoken_checkin(
+            stack, config, console, RepliesSource(answers), PrintedVoice(), model,
+            db_path=db_path or workdir / "demo.db",
             recorder=recorder,
             on_turn=lambda turn: console.line(
                 f"[{turn.start_s:6.1f} s] {turn.speaker}: {turn.text}"
             ),
             earcons=True,
         )
-        result = spoken_checkin(edges, config.partners, store, seed=seed)
+        result = spoken_checkin(spoken.edges, config.partners, spoken.store, seed=seed)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False))
     else:

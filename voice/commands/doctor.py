@@ -12,8 +12,10 @@ import click
 
 from audio.errors import AudioError
 from store.errors import StoreError
+from voice.commands.options import engine_option, json_option, partners_option
 from voice.config import Config, load_config, with_flags
 from voice.errors import CheckinError
+from voice.recognizers import registry
 
 
 @dataclass
@@ -53,7 +55,7 @@ def _recognizer(report: Report, config: Config) -> None:
 
     try:
         recognizer, why = load_recognizer(
-            config.engine, vocabulary=config.partners, configured_model=config.vosk_model
+            config.engine, vocabulary=config.partners, configured_models=config.models
         )
         report.sections["recognizer"] = {"engine": recognizer.name, "why": why}
     except (CheckinError, AudioError) as error:
@@ -109,9 +111,14 @@ def diagnose(config: Config) -> Report:
         "engine": config.engine,
         "db": str(config.db_path),
         "origins": {
-            key: config.origin(key) for key in ("partners", "engine", "db_path", "vosk_model")
+            key: config.origin(key)
+            for key in ("partners", "engine", "db_path", *registry.model_keys())
         },
     }
+    report.sections["engines"] = [
+        {"name": engine.name, "summary": engine.summary, "auto_rank": engine.auto_rank}
+        for engine in registry.ENGINES
+    ]
     _audio_devices(report)
     _recognizer(report, config)
     _voice(report)
@@ -127,6 +134,8 @@ def _print(report: Report) -> None:
     audio = report.sections["audio"]
     click.echo(f"microphones: {'; '.join(audio['inputs']) or 'none'}")
     click.echo(f"speakers:    {'; '.join(audio['outputs']) or 'none'}")
+    engines = ", ".join(engine["name"] for engine in report.sections["engines"])
+    click.echo(f"engines:     {engines}")
     click.echo(f"recognizer:  {report.sections['recognizer']['why']}")
     click.echo(f"voice:       {report.sections['tts'] or 'unavailable'}")
     database = report.sections["database"]
@@ -143,9 +152,9 @@ def _print(report: Report) -> None:
 @click.option(
     "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), help="Database file."
 )
-@click.option("--engine", type=click.Choice(["auto", "vosk", "pocketsphinx"]), help="Recognizer.")
-@click.option("--partners", help="The two partners' names, e.g. Ana,Sam.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@engine_option()
+@partners_option()
+@json_option("Print the report as JSON.")
 @click.option("--mic-test", is_flag=True,
               help="Record 3 s, report the level and whether the wake phrase was heard.")
 @click.option("--mic", help="With --mic-test: the microphone (index or part of its name).")

@@ -7,10 +7,8 @@ from pathlib import Path
 
 import click
 
-from store import open_store
-from store.exporting import FORMATS, export_week
-from store.privacy import write_private_file
-from store.weeks import parse_week
+from store.vocabulary import FORMATS
+from voice.commands import options
 
 
 def database_path(db: Path | None) -> Path:
@@ -26,6 +24,8 @@ def validate_week(_ctx: click.Context, _param: click.Parameter, value: str | Non
     """Click callback: a YYYY-Www week or a usage error."""
     if value is None:
         return None
+    from store.weeks import parse_week
+
     try:
         parse_week(value)
     except ValueError as error:
@@ -33,11 +33,8 @@ def validate_week(_ctx: click.Context, _param: click.Parameter, value: str | Non
     return value.strip()
 
 
-db_option = click.option(
-    "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Database file (default: CHECKIN_DB, then the config file, then the data folder).",
+db_option = options.db_option(
+    "Database file (default: CHECKIN_DB, then the config file, then the data folder).", name="db"
 )
 
 
@@ -72,6 +69,10 @@ def command(
       checkin export --week 2026-W07 --format html -o week7.html
       checkin export --all --format json -o backup.json
     """
+    from store import open_store
+    from store.exporting import export_week
+    from store.privacy import write_private_file
+
     if week is not None and all_weeks:
         raise click.UsageError("give either --week or --all, not both")
     with open_store(database_path(db), create=False) as store:

@@ -6,8 +6,6 @@ from pathlib import Path
 
 import click
 
-from store import open_store
-from store.forgetting import forget
 from voice.commands.export import database_path, db_option, validate_week
 
 
@@ -26,6 +24,9 @@ def command(week: str | None, all_weeks: bool, yes: bool, db: Path | None) -> No
       checkin forget --week 2026-W07
       checkin forget --all --yes
     """
+    from store import open_store
+    from store.forgetting import forget
+
     if (week is None) == (not all_weeks):
         raise click.UsageError("give exactly one of --week YYYY-Www or --all")
     what = "every check-in" if all_weeks else f"the check-ins of {week}"

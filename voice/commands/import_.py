@@ -6,8 +6,6 @@ from pathlib import Path
 
 import click
 
-from store import StoreError, open_store
-from store.importing import import_export
 from voice.commands.export import database_path, db_option
 
 
@@ -23,6 +21,9 @@ def command(file: Path, db: Path | None) -> None:
     Example:
       checkin import backup.json
     """
+    from store import StoreError, open_store
+    from store.importing import import_export
+
     try:
         data = file.read_bytes()
     except OSError as error:

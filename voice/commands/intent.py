@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from intents import CONTEXTS, Catalogue, CatalogueError, Match, load_catalogue, match
+from intents.catalogue import CONTEXTS
 from voice.errors import CheckinError
+
+if TYPE_CHECKING:
+    from intents import Catalogue, Match
 
 
 def _render(result: Match, as_json: bool) -> str:
@@ -52,6 +56,8 @@ def command(text: str | None, context: str, as_json: bool, catalogue_path: Path 
       checkin intent "you never texted me back" --context need
       echo "i hear you" | checkin intent --context response --json
     """
+    from intents import CatalogueError, load_catalogue, match
+
     try:
         catalogue: Catalogue = load_catalogue(catalogue_path)
     except CatalogueError as error:

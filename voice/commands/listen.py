@@ -7,11 +7,14 @@ import sys
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from audio.source import FrameSource
-from voice.runtime import audio_options
+from voice.commands.options import audio_options
+
+if TYPE_CHECKING:
+    from audio.source import FrameSource
 
 
 def _now() -> datetime:
@@ -65,8 +68,6 @@ def command(
       checkin listen --partners Ana,Sam
       checkin listen --once --replies wake.wav a1.wav a2.wav --mute --json
     """
-    from store import open_store
-    from voice.checkin.spoken_run import SpokenEdges
     from voice.config import load_config, with_flags
     from voice.listen.lines import load_lines
     from voice.listen.loop import ListenLoop
@@ -78,11 +79,10 @@ def command(
         Console,
         closing_all,
         open_source,
+        open_spoken_checkin,
         open_voice,
         reply_files,
-        start_engine,
     )
-    from voice.tts import Speaker
     from voice.wake.detector import WakeDetector
 
     config = with_flags(
@@ -103,22 +103,18 @@ def command(
         with closing_all() as stack:
             source = open_source(config.mic, audio_in, files, console.warn)
             output = open_voice(config.speaker, say_to, mute, console.warn, stack)
-            # The answer recognizer loads in its own process while the wake detector is built.
-            finish_engine = start_engine(config, model, console)
-            detector = WakeDetector(config.wake_phrase, sensitivity=sensitivity)
-            recognizer = finish_engine()
-            stack.callback(recognizer.close)
-            renderer = stack.enter_context(Speaker())
-            store = open_store(config.db_path)
-            stack.callback(store.close)
-            edges = SpokenEdges(
-                source, recognizer, renderer, output,
+            detectors: list[WakeDetector] = []
+            spoken = open_spoken_checkin(
+                stack, config, console, source, output, model,
+                # The wake detector is built while the answer recognizer loads.
+                meanwhile=lambda: detectors.append(
+                    WakeDetector(config.wake_phrase, sensitivity=sensitivity)
+                ),
                 on_turn=lambda turn: show(f"{turn.speaker}: {turn.text}"),
                 status=status.show,
                 patient=config.patient,
             )
-            # The loop may swap in a reopened microphone: close whichever is current.
-            stack.callback(lambda: edges.source.close())
+            edges, store = spoken.edges, spoken.store.store
             reminder = None
             if config.reminder is not None:
                 reminder = EveningReminder.from_config(
@@ -127,8 +123,8 @@ def command(
                 )
             live_mic = audio_in is None and not files
             loop = ListenLoop(
-                edges, detector,
-                config.partners, store, load_lines(config.wake_phrase),
+                edges, detectors[0],
+                config.partners, spoken.store, load_lines(config.wake_phrase),
                 weekly_summary=lambda: weekly_summary_text(store, _now()),
                 earcons=not quiet,
                 reminder=reminder,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from voice.runtime import audio_options
+from voice.commands.options import audio_options
 
 
 @click.command("start")
@@ -54,19 +54,16 @@ def command(
       checkin start --partners Ana,Sam
       checkin start --replies a1.wav a2.wav a3.wav --mute --json
     """
-    from store import open_store
-    from voice.checkin.safe_store import SafeStore
-    from voice.checkin.spoken_run import SpokenEdges, spoken_checkin
+    from voice.checkin.spoken_run import spoken_checkin
     from voice.config import load_config, with_flags
     from voice.runtime import (
         Console,
         closing_all,
-        load_engine,
         open_source,
+        open_spoken_checkin,
         open_voice,
         reply_files,
     )
-    from voice.tts import Speaker
 
     config = with_flags(
         load_config(), partners=partners, db_path=db_path, engine=engine, mic=mic, speaker=speaker,
@@ -75,23 +72,16 @@ def command(
     console = Console(as_json)
     with closing_all() as stack:
         source = open_source(config.mic, audio_in, reply_files(use_replies, replies), console.warn)
-        stack.callback(source.close)
         output = open_voice(config.speaker, say_to, mute, console.warn, stack)
-        recognizer = load_engine(config, model, console, stack)
-        renderer = stack.enter_context(Speaker())
-        # A locked or full database costs no answer: they are kept and saved at the end.
-        store = SafeStore(open_store(config.db_path), warn=console.warn)
-        stack.callback(store.close)
-        edges = SpokenEdges(
-            source,
-            recognizer,
-            renderer,
-            output,
+        spoken = open_spoken_checkin(
+            stack, config, console, source, output, model,
             on_turn=lambda turn: console.line(f"{turn.speaker}: {turn.text}"),
             earcons=not quiet,
             patient=config.patient,
         )
-        result = spoken_checkin(edges, config.partners, store, seed=seed, budget_s=budget)
+        result = spoken_checkin(
+            spoken.edges, config.partners, spoken.store, seed=seed, budget_s=budget
+        )
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False))
     else:

@@ -8,14 +8,12 @@ from pathlib import Path
 
 import click
 
-from audio.frames import SAMPLE_RATE, SAMPLE_WIDTH
-from voice.recognizers import ENGINES, load_recognizer, transcribe_pcm
+from voice.commands.options import engine_option
 
 
 @click.command(name="transcribe")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--engine", type=click.Choice(ENGINES), default=None,
-              help="Recognizer to use (default: the config's engine, else auto).")
+@engine_option("Recognizer to use (default: the config's engine, else auto).")
 @click.option("--model", "model_dir", type=click.Path(path_type=Path), default=None,
               help="Vosk model folder (wins over CHECKIN_VOSK_MODEL and the config).")
 @click.option("--json", "as_json", is_flag=True,
@@ -30,12 +28,14 @@ def command(files: tuple[Path, ...], engine: str | None, model_dir: Path | None,
     Example:
       checkin transcribe answer.wav --engine pocketsphinx --json
     """
+    from audio.frames import SAMPLE_RATE, SAMPLE_WIDTH
     from audio.wav import load_pcm16k
     from voice.config import load_config
+    from voice.recognizers import load_recognizer, transcribe_pcm
 
     config = load_config()
     recognizer, why = load_recognizer(
-        engine or config.engine, model_dir, config.partners, config.vosk_model
+        engine or config.engine, model_dir, config.partners, config.models
     )
     click.echo(why, err=True)
     for file in files:

@@ -1,75 +1,61 @@
-"""Speech recognizers behind one interface: PocketSphinx (built in) and Vosk.
+"""Speech recognizers behind one interface and one registry (`registry.ENGINES`).
 
 Engines are imported only when chosen, so loading one never pays for the other.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from voice.errors import CheckinError
-from voice.recognizers.base import Recognizer, Utterance, transcribe_pcm
+from voice.recognizers.registry import AUTO, Unavailable, auto_order, get, resolve
 
-ENGINES = ("auto", "vosk", "pocketsphinx")
+if TYPE_CHECKING:
+    from voice.recognizers.base import Recognizer, Utterance, transcribe_pcm
 
-__all__ = ["ENGINES", "Recognizer", "Utterance", "load_recognizer", "transcribe_pcm"]
+__all__ = ["Recognizer", "Utterance", "load_recognizer", "transcribe_pcm"]
+
+
+def __getattr__(name: str) -> Any:
+    """The interface (and numpy behind it) loads on first use: `--help` never pays for it."""
+    if name in ("Recognizer", "Utterance", "transcribe_pcm"):
+        from voice.recognizers import base
+
+        return getattr(base, name)
+    raise AttributeError(name)
 
 
 def load_recognizer(
-    engine: str = "auto",
+    engine: str = AUTO,
     model: Path | None = None,
     vocabulary: Sequence[str] = (),
-    configured_model: Path | None = None,
+    configured_models: Mapping[str, Path] | None = None,
 ) -> tuple[Recognizer, str]:
     """Build the recognizer; return it and one sentence saying which engine and why.
 
-    `model` is --model (it wins); `configured_model` is the config file's vosk_model.
-    A forced engine that cannot load raises CheckinError naming the path and the fix.
+    `model` is --model (it wins); `configured_models` maps an engine's name to the model
+    folder the config names for it. A forced engine that cannot load raises CheckinError
+    naming the path and the fix; `auto` tries the registry's engines in rank order and
+    says why it passed over the better ones.
     """
-    from voice.recognizers import models
+    configured = configured_models or {}
+    if engine != AUTO:
+        chosen = get(engine)
+        located = resolve(chosen.locate)(model, configured.get(chosen.name), False)
+        recognizer = resolve(chosen.load)(located.path, tuple(vocabulary))
+        return recognizer, f"Using {located.described}: forced."
+    passed_over: list[str] = []
+    for candidate in auto_order():
+        try:
+            located = resolve(candidate.locate)(model, configured.get(candidate.name), True)
+            recognizer = resolve(candidate.load)(located.path, tuple(vocabulary))
+        except (CheckinError, ImportError) as error:  # an engine that can't load here: next
+            passed_over.append(str(error))
+            continue
+        if not passed_over:
+            return recognizer, f"Using {located.described}."
+        return recognizer, f"Using {located.described}: {'; '.join(passed_over)}."
+    raise Unavailable("no speech engine can run here: " + "; ".join(passed_over))
 
-    if engine not in ENGINES:
-        raise CheckinError(f"unknown engine {engine!r}; use one of: {', '.join(ENGINES)}")
-    if engine == "pocketsphinx":
-        return _sphinx(vocabulary), "Using PocketSphinx (built-in US English model): forced."
-    found = models.find_model(model, configured_model)
-    if engine == "vosk":
-        if found is None:
-            dirs = " or ".join(str(folder) for folder in models.search_dirs())
-            raise CheckinError(f"no Vosk model found in {dirs}; {models.FIX}")
-        return _vosk(found.path, vocabulary), (
-            f"Using Vosk with {found.path} "
-            f"(from {found.origin}, language {found.language}): forced."
-        )
-    if found is None:
-        return _sphinx(vocabulary), (
-            "Using PocketSphinx (built-in US English model): no Vosk model is installed; "
-            "`checkin model download` gets the more accurate Vosk one."
-        )
-    if found.language != "en":
-        return _sphinx(vocabulary), (
-            f"Using PocketSphinx (built-in US English model): the Vosk model at {found.path} "
-            f"is not English (language {found.language})."
-        )
-    try:
-        models.validate_model(found.path)
-    except CheckinError as error:
-        return _sphinx(vocabulary), (
-            f"Using PocketSphinx (built-in US English model): the Vosk model is unusable: {error}"
-        )
-    return _vosk(found.path, vocabulary), (
-        f"Using Vosk with the English model {found.path} (from {found.origin})."
-    )
-
-
-def _sphinx(vocabulary: Sequence[str]) -> Recognizer:
-    from voice.recognizers.sphinx import PocketSphinxRecognizer
-
-    return PocketSphinxRecognizer(vocabulary)
-
-
-def _vosk(path: Path, vocabulary: Sequence[str]) -> Recognizer:
-    from voice.recognizers.vosk_backend import VoskRecognizer
-
-    return VoskRecognizer(path, vocabulary)

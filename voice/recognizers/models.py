@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from voice.errors import CheckinError
+from voice.recognizers.registry import Located, Unavailable
 
 DEFAULT_MODEL = "vosk-model-small-en-us-0.15"
 URL_BASE = "https://alphacephei.com/vosk/models"
@@ -240,3 +241,34 @@ def _unpack(archive: Path, into: Path, url: str) -> Path:
         return into
     shutil.rmtree(into, ignore_errors=True)
     raise CheckinError(f"archive from {url} does not hold one Vosk model folder; check the name")
+
+
+def locate_for_engine(explicit: Path | None, configured: Path | None, strict: bool) -> Located:
+    """The registry's view of `find_model`.
+
+    `strict` is `--engine auto`: only a usable English model will do, and the reason
+    another engine is used instead is said. Forced, any folder is taken, so loading it
+    names what is wrong with it.
+    """
+    found = find_model(explicit, configured)
+    if found is None:
+        if strict:
+            raise Unavailable(
+                "no Vosk model is installed; `checkin model download` gets the more accurate "
+                "Vosk one"
+            )
+        dirs = " or ".join(str(folder) for folder in search_dirs())
+        raise Unavailable(f"no Vosk model found in {dirs}; {FIX}")
+    if not strict:
+        return Located(
+            found.path, f"Vosk with {found.path} (from {found.origin}, language {found.language})"
+        )
+    if found.language != "en":
+        raise Unavailable(
+            f"the Vosk model at {found.path} is not English (language {found.language})"
+        )
+    try:
+        validate_model(found.path)
+    except CheckinError as error:
+        raise Unavailable(f"the Vosk model is unusable: {error}") from error
+    return Located(found.path, f"Vosk with the English model {found.path} (from {found.origin})")

@@ -14,6 +14,7 @@ the per-word posteriors from `Decoder.seg()` is used instead.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from pocketsphinx import Decoder
 
@@ -28,6 +29,7 @@ from voice.recognizers.base import (
 from voice.recognizers.lexicon import decoder_dictionary, full_pronunciation
 from voice.recognizers.phrases import constrained_phrases, normalise, reread_limit
 from voice.recognizers.pronounce import guess_phones
+from voice.recognizers.registry import Located
 
 SAMPLES_PER_FRAME = 160
 """PocketSphinx analyses 100 frames per second: 160 samples at 16 kHz."""
@@ -178,3 +180,12 @@ class PocketSphinxRecognizer:
         start = self._origin + words[0].start_frame * SAMPLES_PER_FRAME
         end = self._origin + (words[-1].end_frame + 1) * SAMPLES_PER_FRAME
         return Utterance(text, start / 16_000, end / 16_000, min(1.0, max(0.0, confidence)))
+
+
+def locate(explicit: Path | None, configured: Path | None, strict: bool) -> Located:
+    """The model ships inside the pocketsphinx wheel, so it is always there."""
+    return Located(None, "PocketSphinx (built-in US English model)")
+
+
+def load(model: Path | None, vocabulary: Sequence[str]) -> PocketSphinxRecognizer:
+    return PocketSphinxRecognizer(vocabulary)

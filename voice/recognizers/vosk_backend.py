@@ -20,7 +20,6 @@ import vosk
 
 from audio.frames import SAMPLE_RATE, Frame
 from voice.errors import CheckinError
-from voice.recognizers.models import validate_model
 from voice.recognizers.base import (
     LoudnessGate,
     Utterance,
@@ -28,6 +27,7 @@ from voice.recognizers.base import (
     clean_words,
     empty_utterance,
 )
+from voice.recognizers.models import validate_model
 from voice.recognizers.phrases import constrained_phrases, reread_limit
 
 UNKNOWN = "[unk]"
@@ -166,3 +166,9 @@ class VoskRecognizer:
             origin_s + float(words[-1]["end"]),
             min(1.0, max(0.0, confidence)),
         )
+
+
+def load(model: Path | None, vocabulary: Sequence[str]) -> VoskRecognizer:
+    if model is None:
+        raise CheckinError("Vosk needs a model folder; point --model at an unpacked Vosk model")
+    return VoskRecognizer(model, vocabulary)

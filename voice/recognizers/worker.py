@@ -3,44 +3,60 @@
 Vosk/Kaldi aborts the process on some corrupt files and native code can
 segfault or hang; PocketSphinx is C too. `WorkerRecognizer` implements the
 Recognizer protocol by proxying to a child (`python -m voice.recognizers.worker`)
-over a pair of pipes. Frames are sent in batches and the child's answers are
-read without waiting for each one, so the overhead stays small.
+through voice.children, in the messages of voice/recognizers/messages.py. Frames
+are sent in batches and the child's answers are read without waiting for each
+one, so the overhead stays small.
 
 When the child dies (SIGKILL, SIGSEGV, abort) or does not answer within
 `timeout_s`, it is killed, `EngineCrashed` is raised for the utterance in
-progress, and the next `begin()` starts a fresh child. Only wall time is used
-here, and only to bound how long a real child may take (as in voice/tts.py).
+progress, and the next `begin()` starts a fresh child.
 """
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from audio.errors import AudioError
 from audio.frames import Frame, to_seconds
+from voice.children import Child, ChildLost, Failed, Message, serve
 from voice.errors import CheckinError
 from voice.recognizers.base import Utterance
+from voice.recognizers.messages import (
+    ANSWERS,
+    REQUESTS,
+    AudioChunk,
+    Begin,
+    End,
+    EngineError,
+    Heard,
+    HeardSoFar,
+    Load,
+    Partial,
+    Ready,
+    Transcript,
+)
+
+WORKER_COMMAND = (sys.executable, "-m", "voice.recognizers.worker")
 
 BATCH_FRAMES = 10
 """Frames (30 ms each) sent to the child in one message: 300 ms per round trip."""
 
 MAX_IN_FLIGHT = 4
 """Batches sent but not yet answered before `accept` waits: bounds the pipe's fill, so a hung
-child is noticed by the timeout instead of blocking a write forever."""
+child is noticed by the timeout instead of blocking a write."""
 
 ANSWER_TIMEOUT_S = 20.0
 """How long the child may take for one answer before it is taken for hung."""
 
 LOAD_TIMEOUT_S = 180.0
 """How long loading the engine may take (a large Vosk model loads slowly from a cold disk)."""
+
+CLOSE_GRACE_S = 5.0
+"""How long the child may take to quit when closed, before it is killed."""
 
 MAX_CRASHES_IN_A_ROW = 3
 """Crashes without one good utterance between them: then the engine is broken, not unlucky."""
@@ -51,6 +67,7 @@ ENGINE_HINT = (
 )
 
 Warn = Callable[[str], None]
+Answer = TypeVar("Answer", bound=Message)
 
 
 class EngineCrashed(CheckinError):
@@ -59,12 +76,19 @@ class EngineCrashed(CheckinError):
 
 @dataclass(frozen=True)
 class EngineSpec:
-    """What the child loads: the same arguments as `load_recognizer`."""
+    """What the child loads: the arguments of `load_recognizer`."""
 
     engine: str
     model: Path | None
     vocabulary: tuple[str, ...]
-    configured_model: Path | None
+    configured_models: tuple[tuple[str, Path], ...] = ()
+    """(engine name, model folder) pairs from the config file."""
+
+    def load(self) -> Load:
+        """The message that asks the child to load this engine."""
+        models = {name: str(path) for name, path in self.configured_models}
+        model = None if self.model is None else str(self.model)
+        return Load(self.engine, model, self.vocabulary, tuple(models.items()))
 
 
 def _no_warning(_: str) -> None:
@@ -82,22 +106,22 @@ class WorkerRecognizer:
         load_timeout_s: float = LOAD_TIMEOUT_S,
         batch_frames: int = BATCH_FRAMES,
         wait: bool = True,
+        command: Sequence[str] = WORKER_COMMAND,
     ) -> None:
         """With wait=False the child loads its model while the caller does other work;
-        `ready()` (or the first utterance) waits for it."""
+        `ready()` (or the first utterance) waits for it. `command` is for tests' children."""
         self.spec = spec
         self.warn = warn
         self.timeout_s = timeout_s
         self.load_timeout_s = load_timeout_s
         self.batch_frames = max(1, batch_frames)
+        self.command = tuple(command)
         self.name = ""
         self.why = ""
         """load_recognizer's sentence saying which engine was chosen and why."""
         self.restarts = 0
         """How many times a dead or hung child was replaced."""
-        self._child: subprocess.Popen[bytes] | None = None
-        self._to_child: Connection | None = None
-        self._from_child: Connection | None = None
+        self._child: Child | None = None
         self._batch: list[Frame] = []
         self._in_flight = 0
         self._partial = ""
@@ -117,12 +141,12 @@ class WorkerRecognizer:
 
     def begin(self, context: str | None = None, start: int = 0) -> None:
         """Start an utterance at sample `start`; a dead engine is restarted first."""
-        if self._child is not None and self._child.poll() is not None:
+        gone = self._child.exited() if self._child is not None else None
+        if gone is not None:
             # It died between utterances: nothing was lost yet, so just replace it.
-            detail = self._exit_description()
-            self._stop(kill=True)
+            self._stop()
             self.restarts += 1
-            self.warn(f"the speech engine had stopped ({detail}); restarting it")
+            self.warn(f"the speech engine had stopped ({gone}); restarting it")
         if self._child is None:
             self._spawn()
         self.ready()
@@ -131,7 +155,7 @@ class WorkerRecognizer:
         self._context = context
         self._start = start
         self._in_utterance = True
-        self._send(("begin", context, start))
+        self._send(Begin(context, start))
 
     def accept(self, frame: Frame) -> str | None:
         """Queue a frame; every batch is sent and the newest partial seen is returned if changed."""
@@ -142,9 +166,7 @@ class WorkerRecognizer:
             return None
         self._flush()
         changed = None
-        while self._in_flight and (
-            self._in_flight > MAX_IN_FLIGHT or self._answer_waiting()
-        ):
+        while self._in_flight and (self._in_flight > MAX_IN_FLIGHT or self._answer_waiting()):
             partial = self._receive_partial()
             if partial is not None and partial != self._partial:
                 self._partial = partial
@@ -155,27 +177,23 @@ class WorkerRecognizer:
         """Every frame queued is decoded before the child answers; EngineCrashed as in `end`."""
         if not self._in_utterance:
             return ""
-        reply = self._ask(("heard_so_far",), "heard", "the words so far")
-        return str(reply[1])
+        return self._ask(HeardSoFar(), Heard, "the words so far").text
 
     def end(self) -> Utterance:
         """Finish the utterance; EngineCrashed if the engine died or hung meanwhile."""
         if not self._in_utterance:
             return Utterance("", to_seconds(self._start), to_seconds(self._start), 0.0)
         self._in_utterance = False
-        reply = self._ask(("end",), "utterance", "a result")
+        reply = self._ask(End(), Transcript, "a result")
         self._crashes_in_a_row = 0
-        text, start_s, end_s, confidence = reply[1:]
-        return Utterance(str(text), float(start_s), float(end_s), float(confidence))
+        return Utterance(reply.text, reply.start_s, reply.end_s, reply.confidence)
 
     def close(self) -> None:
-        """Stop the child."""
-        if self._to_child is not None and self._child is not None and self._child.poll() is None:
-            try:
-                self._to_child.send(("quit",))
-            except OSError:
-                pass
-        self._stop(kill=False)
+        """Stop the child: it is asked to quit, and killed if it does not."""
+        child, self._child = self._child, None
+        self._in_flight = 0
+        if child is not None:
+            child.close(CLOSE_GRACE_S)
 
     def __enter__(self) -> WorkerRecognizer:
         return self
@@ -190,64 +208,39 @@ class WorkerRecognizer:
         if self._loading:
             try:
                 reply = self._receive(self.load_timeout_s)
+                if isinstance(reply, EngineError):
+                    self._stop()
+                    error_class = AudioError if reply.error == "AudioError" else CheckinError
+                    raise error_class(reply.message)
+                if not isinstance(reply, Ready):
+                    self._crash(f"it answered {reply.type!r} instead of ready")
             finally:
                 self._loading = False
-            if reply[0] == "error":
-                self._stop(kill=True)
-                error_class = AudioError if reply[1] == "AudioError" else CheckinError
-                raise error_class(str(reply[2]))
-            self.name, self.why = str(reply[1]), str(reply[2])
+            self.name, self.why = reply.name, reply.why
         return self.why
 
     def _spawn(self, wait: bool = True) -> None:
-        to_child_read, to_child_write = os.pipe()
-        from_child_read, from_child_write = os.pipe()
         try:
-            self._child = subprocess.Popen(
-                [sys.executable, "-m", "voice.recognizers.worker",
-                 str(to_child_read), str(from_child_write)],
-                pass_fds=(to_child_read, from_child_write),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                # Kaldi logs on stderr; the app's own output stays readable.
-                stderr=subprocess.DEVNULL,
-            )
+            self._child = Child(self.command, ANSWERS)
         except OSError as error:
-            for fd in (to_child_read, to_child_write, from_child_read, from_child_write):
-                os.close(fd)
-            raise CheckinError(f"cannot start the speech engine worker ({error}); "
-                               f"{ENGINE_HINT}") from None
-        os.close(to_child_read)
-        os.close(from_child_write)
-        self._to_child = Connection(to_child_write, readable=False)
-        self._from_child = Connection(from_child_read, writable=False)
+            raise CheckinError(
+                f"cannot start the speech engine worker ({error}); {ENGINE_HINT}"
+            ) from None
         self._in_flight = 0
-        spec = self.spec
         self._loading = True
-        self._send(("load", spec.engine, _text(spec.model), list(spec.vocabulary),
-                    _text(spec.configured_model)))
+        self._send(self.spec.load())
         if wait:
             self.ready()
 
-    def _stop(self, kill: bool) -> None:
+    def _stop(self) -> None:
+        """Kill the child (if any) and forget it."""
         child, self._child = self._child, None
-        for connection in (self._to_child, self._from_child):
-            if connection is not None:
-                connection.close()
-        self._to_child = self._from_child = None
         self._in_flight = 0
-        if child is None:
-            return
-        if kill and child.poll() is None:
+        if child is not None:
             child.kill()
-        try:
-            child.wait(timeout=None if kill else 5)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
 
-    def _ask(self, message: tuple[Any, ...], expected: str, what: str) -> tuple[Any, ...]:
-        """Send `message` after every queued frame and wait for the reply of kind `expected`.
+    def _ask(self, message: Message, expected: type[Answer], what: str) -> Answer:
+        """Send `message` after every queued frame and wait for the reply of type `expected`.
 
         The partials still in flight are read (and dropped) first: the child answers in order."""
         self._flush()
@@ -255,8 +248,8 @@ class WorkerRecognizer:
         while self._in_flight:
             self._receive_partial()
         reply = self._receive(self.timeout_s)
-        if reply[0] != expected:
-            self._crash(f"it answered {reply[0]!r} instead of {what}")
+        if not isinstance(reply, expected):
+            self._crash(f"it answered {reply.type!r} instead of {what}")
         return reply
 
     def _flush(self) -> None:
@@ -265,60 +258,41 @@ class WorkerRecognizer:
         pcm = b"".join(frame.pcm for frame in self._batch)
         start = self._batch[0].start
         self._batch = []
-        self._send(("accept", pcm, start))
+        self._send(AudioChunk(pcm, start))
         self._in_flight += 1
 
-    def _send(self, message: tuple[Any, ...]) -> None:
-        if self._to_child is None:
+    def _send(self, message: Message) -> None:
+        if self._child is None:
             self._crash("it is not running")
-        assert self._to_child is not None
         try:
-            self._to_child.send(message)
-        except OSError as error:  # BrokenPipeError: the child is gone
-            self._crash(f"the pipe broke: {error}")
+            self._child.send(message, self.timeout_s)
+        except ChildLost as lost:
+            self._crash(str(lost))
 
     def _answer_waiting(self) -> bool:
-        assert self._from_child is not None
-        try:
-            return self._from_child.poll(0)
-        except OSError:
-            return True  # let the receive below find out what happened
+        return self._child is None or self._child.waiting()
 
     def _receive_partial(self) -> str | None:
         reply = self._receive(self.timeout_s)
-        if reply[0] != "partial":
-            self._crash(f"it answered {reply[0]!r} instead of a partial result")
+        if not isinstance(reply, Partial):
+            self._crash(f"it answered {reply.type!r} instead of a partial result")
         self._in_flight -= 1
-        return None if reply[1] is None else str(reply[1])
+        return reply.text
 
-    def _receive(self, timeout_s: float) -> tuple[Any, ...]:
-        connection = self._from_child
-        if connection is None:
+    def _receive(self, timeout_s: float) -> Message:
+        if self._child is None:
             self._crash("it is not running")
-        assert connection is not None
         try:
-            if not connection.poll(timeout_s):
-                self._crash(f"it did not answer within {timeout_s:g} s")
-            reply = connection.recv()
-        except (EOFError, OSError):
-            self._crash(self._exit_description())
-        if reply[0] == "failed":
+            reply = self._child.receive(timeout_s)
+        except ChildLost as lost:
+            self._crash(str(lost))
+        if isinstance(reply, Failed):
             # The engine raised a Python error: the child is alive but this utterance is lost.
-            self._crash(str(reply[1]))
-        return tuple(reply)
-
-    def _exit_description(self) -> str:
-        child = self._child
-        code = child.wait() if child is not None else None
-        if code is not None and code < 0:
-            try:
-                return f"it was killed by {signal.Signals(-code).name}"
-            except ValueError:
-                return f"it was killed by signal {-code}"
-        return f"it exited with status {code}"
+            self._crash(reply.detail)
+        return reply
 
     def _crash(self, detail: str) -> NoReturn:
-        self._stop(kill=True)
+        self._stop()
         if self._loading:
             # A crash while loading is a broken engine or model, not one unlucky utterance.
             raise CheckinError(f"the speech engine crashed while loading ({detail}); {ENGINE_HINT}")
@@ -340,67 +314,55 @@ def load_worker_recognizer(
     engine: str = "auto",
     model: Path | None = None,
     vocabulary: Sequence[str] = (),
-    configured_model: Path | None = None,
+    configured_models: Mapping[str, Path] | None = None,
     warn: Warn = _no_warning,
     timeout_s: float = ANSWER_TIMEOUT_S,
     wait: bool = True,
 ) -> tuple[WorkerRecognizer, str]:
     """`load_recognizer`, but the engine runs in a restartable child; returns it and the why
     (empty with wait=False until `ready()` is called)."""
-    recognizer = WorkerRecognizer(
-        EngineSpec(engine, model, tuple(vocabulary), configured_model), warn, timeout_s,
-        wait=wait,
+    spec = EngineSpec(
+        engine, model, tuple(vocabulary), tuple((configured_models or {}).items()),
     )
+    recognizer = WorkerRecognizer(spec, warn, timeout_s, wait=wait)
     return recognizer, recognizer.why
-
-
-def _text(path: Path | None) -> str | None:
-    return None if path is None else str(path)
 
 
 # ------------------------------------------------------------------ the child's side
 
 
-def serve(read_fd: int, write_fd: int) -> None:
-    """Answer the parent's messages until it says quit or goes away."""
+def serve_engine() -> None:
+    """Run the real recognizer for the parent until it says quit or goes away."""
     from voice.recognizers import load_recognizer
 
-    # Ctrl-C is the parent's to handle: it stops this child in an orderly way.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    inbox = Connection(read_fd, writable=False)
-    outbox = Connection(write_fd, readable=False)
     recognizer: Any = None
-    while True:
+
+    def handle(request: Message) -> Message | None:
+        nonlocal recognizer
         try:
-            message = inbox.recv()
-        except (EOFError, OSError):
-            return
-        kind = message[0]
-        if kind == "quit":
-            return
-        try:
-            if kind == "load":
-                _, engine, model, vocabulary, configured = message
+            if isinstance(request, Load):
                 recognizer, why = load_recognizer(
-                    engine, model=_path(model), vocabulary=vocabulary,
-                    configured_model=_path(configured),
+                    request.engine,
+                    model=None if request.model is None else Path(request.model),
+                    vocabulary=request.vocabulary,
+                    configured_models={name: Path(at) for name, at in request.configured_models},
                 )
-                outbox.send(("ready", recognizer.name, why))
-            elif kind == "begin":
-                recognizer.begin(message[1], message[2])
-            elif kind == "accept":
-                outbox.send(("partial", _accept_block(recognizer, message[1], message[2])))
-            elif kind == "heard_so_far":
-                outbox.send(("heard", recognizer.heard_so_far()))
-            elif kind == "end":
+                return Ready(recognizer.name, why)
+            if isinstance(request, Begin):
+                recognizer.begin(request.context, request.start)
+                return None
+            if isinstance(request, AudioChunk):
+                return Partial(_accept_block(recognizer, request.pcm, request.start))
+            if isinstance(request, HeardSoFar):
+                return Heard(recognizer.heard_so_far())
+            if isinstance(request, End):
                 heard = recognizer.end()
-                outbox.send(
-                    ("utterance", heard.text, heard.start_s, heard.end_s, heard.confidence)
-                )
+                return Transcript(heard.text, heard.start_s, heard.end_s, heard.confidence)
         except (CheckinError, AudioError) as error:
-            outbox.send(("error", type(error).__name__, str(error)))
-        except Exception as error:  # an engine bug: report it, the parent restarts this child
-            outbox.send(("failed", f"{type(error).__name__}: {error}"))
+            return EngineError(type(error).__name__, str(error))
+        raise TypeError(f"no handler for {request.type!r}")
+
+    serve(handle, REQUESTS)
 
 
 def _accept_block(recognizer: Any, pcm: bytes, start: int) -> str | None:
@@ -415,9 +377,5 @@ def _accept_block(recognizer: Any, pcm: bytes, start: int) -> str | None:
     return partial
 
 
-def _path(value: str | None) -> Path | None:
-    return None if value is None else Path(value)
-
-
 if __name__ == "__main__":
-    serve(int(sys.argv[1]), int(sys.argv[2]))
+    serve_engine()
