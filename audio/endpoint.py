@@ -1,10 +1,15 @@
-"""Endpointing: where an utterance starts and ends, on the audio clock.
+"""Endpointing: where an utterance starts, pauses and ends, on the audio clock.
 
 Feed every frame of a listening to `Endpointer.push`; it answers with events:
 `SpeechStarted` once at least `min_speech_s` of speech has been heard (a cough
-or a click is not speech), `UtteranceEnded` after `trailing_silence_s` without
-speech or at `max_utterance_s`, or `NoSpeech` when nothing was said within
-`no_speech_timeout_s` of the start. Time is only sample positions.
+or a click is not speech), `PauseBegan` when speech has stopped for longer than
+a soft word ending, `SpeechResumed` if it comes back, `UtteranceEnded` after
+`trailing_silence_s` without speech or at `max_utterance_s`, or `NoSpeech` when
+nothing was said within the no-speech timeout. Time is only sample positions.
+
+The frames of a pause are held here, not handed on: a recognizer fed every
+frame of an utterance except those between `PauseBegan` and `SpeechResumed`
+(which carries them) never decodes the room noise after the last word.
 """
 
 from __future__ import annotations
@@ -37,6 +42,12 @@ never logs."""
 MAX_GAP_BEFORE_START_S = 0.15
 """A pause longer than this while speech is still too short to count restarts the count."""
 
+SOFT_ENDING_S = 0.3
+"""Non-speech audio after speech that still belongs to the words: soft word endings fall below
+the speech test. Longer silence is a pause (`PauseBegan`); its frames are held back and handed
+on only if speech resumes, so a recognizer never decodes the trailing room noise (PocketSphinx
+heard "if" in it)."""
+
 
 @dataclass(frozen=True)
 class SpeechStarted:
@@ -48,6 +59,31 @@ class SpeechStarted:
     preroll: list[Frame]
     """Frames from `preroll_s` before `position` through the frame that confirmed speech, so a
     recognizer fed these and then every later frame misses nothing."""
+
+
+@dataclass(frozen=True)
+class PauseBegan:
+    """Speech has stopped for longer than a soft ending: the utterance may be over.
+
+    Reported on the first frame held back, once per pause. The moment to judge the words so
+    far, or to start decoding them in case the pause turns out to be the end."""
+
+    speech_start: int
+    """Clock position where the utterance's speech began."""
+
+    position: int
+    """Clock position just after the last speech frame: where the pause began."""
+
+
+@dataclass(frozen=True)
+class SpeechResumed:
+    """Speech came back after a pause: the pause was inside the utterance."""
+
+    position: int
+    """Clock position of the frame in which speech came back."""
+
+    frames: list[Frame]
+    """The frames held back since `PauseBegan`, then the one in which speech came back."""
 
 
 @dataclass(frozen=True)
@@ -73,11 +109,11 @@ class NoSpeech:
     """Clock position at which the timeout passed."""
 
 
-EndpointEvent = SpeechStarted | UtteranceEnded | NoSpeech
+EndpointEvent = SpeechStarted | PauseBegan | SpeechResumed | UtteranceEnded | NoSpeech
 
 
 class Endpointer:
-    """Turns a stream of frames into utterance boundaries, one listening at a time.
+    """Turns a stream of frames into utterance boundaries and pauses, one listening at a time.
 
     The speech detector (and the noise floor it has learned) is kept across
     listenings, so the room learned while waiting for the wake phrase helps
@@ -92,16 +128,18 @@ class Endpointer:
         preroll_s: float = 0.3,
         min_speech_s: float = MIN_SPEECH_S,
         detector: SpeechDetector | None = None,
+        soft_ending_s: float = SOFT_ENDING_S,
     ) -> None:
         self.trailing_silence = to_samples(trailing_silence_s)
         self.max_utterance = to_samples(max_utterance_s)
         self.no_speech_timeout = to_samples(no_speech_timeout_s)
         self.preroll = to_samples(preroll_s)
         self.min_speech = to_samples(min_speech_s)
+        self.soft_ending = to_samples(soft_ending_s)
         self._max_gap = to_samples(MAX_GAP_BEFORE_START_S)
         self.detector = detector or SpeechDetector()
         self._listening = False
-        self._listen_start = 0
+        self._no_speech_at = 0
         self._recent: deque[Frame] = deque()
         # A run of speech that is not yet long enough to count as an utterance.
         self._candidate_start: int | None = None
@@ -110,6 +148,8 @@ class Endpointer:
         self._in_speech = False
         self._speech_start = 0
         self._last_speech_end = 0
+        # The frames of the pause in progress (empty outside a pause).
+        self._held: list[Frame] = []
 
     @property
     def listening(self) -> bool:
@@ -126,13 +166,26 @@ class Endpointer:
         """True after SpeechStarted until UtteranceEnded."""
         return self._in_speech
 
-    def start(self, position: int) -> None:
-        """Begin a listening at clock `position` (the no-speech timeout counts from here)."""
+    @property
+    def paused(self) -> bool:
+        """True after PauseBegan until SpeechResumed or UtteranceEnded."""
+        return bool(self._held)
+
+    def start(self, position: int, deadline: int | None = None) -> None:
+        """Begin a listening at clock `position`.
+
+        NoSpeech comes when no speech has started `no_speech_timeout` samples after
+        `position`, or by clock position `deadline` when the caller has one of its own
+        (an answer's time limit); at least one frame is always heard."""
         self._listening = True
-        self._listen_start = position
+        if deadline is None:
+            self._no_speech_at = position + self.no_speech_timeout
+        else:
+            self._no_speech_at = max(deadline, position + 1)
         self._recent.clear()
         self._reset_candidate()
         self._in_speech = False
+        self._held = []
 
     def push(self, frame: Frame) -> list[EndpointEvent]:
         """Consume one frame; return the events it caused (usually none)."""
@@ -156,26 +209,33 @@ class Endpointer:
         if self._candidate_start is not None and self._candidate_voiced >= self.min_speech:
             return [self._begin_speech(self._candidate_start, self._candidate_last_end)]
         self._trim_recent(frame.end)
-        waited = frame.end - self._listen_start
-        if self._candidate_start is None and waited >= self.no_speech_timeout:
+        if self._candidate_start is None and frame.end >= self._no_speech_at:
             self._listening = False
             return [NoSpeech(frame.end)]
         return []
 
     def _push_in_speech(self, frame: Frame, speech: bool) -> list[EndpointEvent]:
+        events: list[EndpointEvent] = []
         if speech:
             self._last_speech_end = frame.end
+        if frame.end - self._last_speech_end > self.soft_ending:
+            if not self._held:
+                events.append(PauseBegan(self._speech_start, self._last_speech_end))
+            self._held.append(frame)
+        elif self._held:
+            events.append(SpeechResumed(frame.start, [*self._held, frame]))
+            self._held = []
         if frame.end - self._speech_start >= self.max_utterance:
-            return [self._end("max_length")]
-        if frame.end - self._last_speech_end >= self.trailing_silence:
-            return [self._end("silence")]
-        return []
+            events.append(self._end("max_length"))
+        elif frame.end - self._last_speech_end >= self.trailing_silence:
+            events.append(self._end("silence"))
+        return events
 
     def end_now(self) -> UtteranceEnded:
         """End the utterance in progress at once, before its full trailing silence.
 
         For a caller that knows more than the silence does: the words heard so far
-        already make a complete answer."""
+        already make a complete answer. The frames of a pause in progress are dropped."""
         if not self._in_speech:
             raise RuntimeError("end_now() called outside an utterance")
         return self._end("complete")
@@ -192,6 +252,7 @@ class Endpointer:
     def _end(self, reason: Literal["silence", "max_length", "complete"]) -> UtteranceEnded:
         self._in_speech = False
         self._listening = False
+        self._held = []
         return UtteranceEnded(self._speech_start, self._last_speech_end, reason)
 
     def _trim_recent(self, now: int) -> None:

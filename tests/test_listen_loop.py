@@ -1,4 +1,4 @@
-"""The hands-free loop in process: earcons, the evening reminder, a lost microphone.
+"""The hands-free loop in process: earcons, the evening reminder, a lost microphone, its log.
 
 Real wake detector, real PocketSphinx, real SQLite; the assistant's voice is a
 renderer producing real frames whose length follows the text (no TTS needed),
@@ -7,6 +7,8 @@ and the microphone is MicSource over a fake device stream that stops.
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -78,6 +80,34 @@ def said(turns: list[Turn]) -> list[str]:
     return [turn.text for turn in turns if turn.speaker == "assistant"]
 
 
+LOG_LINES = [
+    r"woke at \d+\.\d s on the audio clock \(score \d\.\d\d\)",
+    r"request served: (weekly summary|cancel)",
+    r"check-in started at \d+\.\d s",
+    r"check-in \d+ ended at \d+\.\d s: (completed|not completed), entries=\d+",
+    r"microphone lost at \d+\.\d s( during a check-in \(kept as not completed\))?: "
+    r"no audio from the microphone .*",
+    r"microphone back at \d+\.\d s",
+    r"evening reminder said at \d+\.\d s",
+    r"input ended at \d+\.\d s",
+]
+"""Everything the loop may log: clock times, scores, counts; never anyone's words."""
+
+
+def service_log(caplog: pytest.LogCaptureFixture, turns: list[Turn]) -> list[str]:
+    """The loop's log lines, checked against LOG_LINES and against what the partners said."""
+    lines = [record.getMessage() for record in caplog.records if record.name == "checkin.listen"]
+    for line in lines:
+        assert any(re.fullmatch(pattern, line) for pattern in LOG_LINES), line
+    heard = [turn.text for turn in turns if turn.speaker != "assistant" and turn.text]
+    words = {word for text in heard for word in text.split() if len(word) > 3} - {"check"}
+    for record in caplog.records:
+        message = record.getMessage()
+        assert not any(text in message for text in heard if " " in text), message
+        assert not words & set(re.findall(r"[a-z']+", message.lower())), message
+    return lines
+
+
 def test_chimes_after_the_wake_phrase_and_before_each_answer(
     recognizer: Recognizer, clips: Path
 ) -> None:
@@ -102,6 +132,36 @@ def test_quiet_mode_plays_no_chime(recognizer: Recognizer, clips: Path) -> None:
     assert loop.requests == [CANCEL]
     assert wake_earcon() not in output.played and listen_earcon() not in output.played
     assert said(turns) == [load_lines("hey check in").cancelled[0]]
+
+
+def test_the_service_logs_what_it_does_and_never_what_was_said(
+    recognizer: Recognizer, clips: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    wake = ("rms", "hey check in")
+    files = [
+        spoken_file(clips, "wake-week", wake, ("slt", "how was our week"),
+                    pause_s=PAUSE_AFTER_WAKE_S),
+        spoken_file(clips, "wake-not-now", wake, ("slt", "not now"), pause_s=PAUSE_AFTER_WAKE_S),
+        spoken_file(clips, "wake", wake),
+        spoken_file(clips, "coffee", ("slt", "I appreciated that you made me coffee this morning")),
+        spoken_file(clips, "done", ("slt", "we're done for tonight")),
+    ]
+    caplog.set_level(logging.INFO, logger="checkin.listen")
+    with open_store(":memory:") as store:
+        loop, _, turns = make_loop(RepliesSource(files), recognizer, store)
+        results = loop.run()
+    assert [r.completed for r in results] == [False] and len(results[0].entries) == 1
+    assert [turn.speaker for turn in turns if turn.speaker != "assistant"] == [
+        "you", "you", "Ana", "Sam"
+    ]
+    lines = service_log(caplog, turns)
+    assert [line.split(" at ")[0] for line in lines] == [
+        "woke", "request served: weekly summary",
+        "woke", "request served: cancel",
+        "woke", "check-in started", "check-in 1 ended",
+        "input ended",
+    ]
+    assert lines[6].endswith(": not completed, entries=1")
 
 
 def reminder_at(hour: int, minute: int, store: Store) -> EveningReminder:
@@ -147,8 +207,9 @@ def still_missing() -> FrameSource:
 
 
 def test_a_lost_microphone_keeps_the_session_and_listen_carries_on(
-    recognizer: Recognizer, clips: Path, tmp_path: Path
+    recognizer: Recognizer, clips: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO, logger="checkin.listen")
     wake = quiet(0.5) + flite_pcm(clips, "rms", "hey check in") + quiet(0.3)
     # The first device stops a few seconds into the check-in; the second one works.
     first = fake_mic(wake + room_noise(7.0))
@@ -174,3 +235,8 @@ def test_a_lost_microphone_keeps_the_session_and_listen_carries_on(
     for earlier, later in zip(turns, turns[1:], strict=False):
         assert earlier.end_s <= later.start_s + 1e-6, (earlier, later)
     assert results[0].turns[0].start_s > turns[0].start_s
+    # The notice was said to the room without the microphone: not a turn of the conversation.
+    assert not any(turn.text.startswith("The microphone") for turn in turns)
+    lines = [line.split(" at ")[0] for line in service_log(caplog, turns)]
+    assert lines == ["woke", "check-in started", "microphone lost", "microphone back",
+                     "woke", "check-in started", "check-in 2 ended"]

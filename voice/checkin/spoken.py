@@ -4,9 +4,10 @@
 Mouth and Clock it is given for a spoken check-in. The same objects serve a live
 microphone, a WAV file and scripted replies: only the FrameSource differs.
 
-The end of an answer: after `EARLY_END_SILENCE_S` of silence the words heard so
-far are judged (voice/turn_end.py); a complete answer ends there, an open one
-("I felt unheard when ...") waits for the endpointer's full trailing silence.
+The end of an answer: once a pause (audio.endpoint.PauseBegan) has lasted
+`EARLY_END_SILENCE_S`, the words heard so far are judged (voice/turn_end.py); a
+complete answer ends there, an open one ("I felt unheard when ...") waits for
+the endpointer's full trailing silence. `EarState` names where a listening stands.
 
 Half-duplex: while the assistant speaks, and for a short tail after it, the
 source's frames are dropped (`FrameSource.skip_to`), so the assistant never
@@ -15,11 +16,19 @@ hears itself and no partner turn overlaps an assistant turn.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from enum import Enum
 from typing import Protocol
 
-from audio.endpoint import Endpointer, NoSpeech, SpeechStarted, UtteranceEnded
+from audio.endpoint import (
+    Endpointer,
+    NoSpeech,
+    PauseBegan,
+    SpeechResumed,
+    SpeechStarted,
+    UtteranceEnded,
+)
 from audio.frames import Frame, split_into_frames, to_samples, to_seconds
 from audio.music import sounds_like_music
 from audio.source import FrameSource
@@ -32,13 +41,6 @@ from voice.recognizers.worker import EngineCrashed
 
 HALF_DUPLEX_TAIL_S = 0.25
 """Input dropped after the assistant stops: the room's echo of its last word."""
-
-SOFT_ENDING_S = 0.3
-"""Non-speech audio after speech that still goes to the recognizer at once: soft word endings
-fall below the speech test. Longer silence is held back and fed only if speech resumes, so the
-recognizer never decodes the trailing room noise (PocketSphinx heard "if" in it)."""
-
-_SOFT_ENDING_SAMPLES = to_samples(SOFT_ENDING_S)
 
 StatusCallback = Callable[[str], None]
 """Told "listening", "thinking" or "speaking" as the state changes (for a status line)."""
@@ -79,6 +81,20 @@ class Renderer(Protocol):
     def render(self, text: str) -> bytes: ...
 
 
+class EarState(Enum):
+    """Where one listening for an answer stands (`SpokenEars.listen`)."""
+
+    WAITING_FOR_SPEECH = "waiting for speech"
+    """No utterance yet, or the last one held no words: the recognizer hears nothing."""
+    HEARING = "hearing"
+    """In an utterance: every frame goes to the recognizer as it comes."""
+    PAUSED = "paused"
+    """Speech stopped past a soft ending: the endpointer holds the frames, and the words so far
+    are judged once the pause is `early_end_samples` long."""
+    WAITING_OUT_PAUSE = "waiting out the pause"
+    """Judged an open answer at this pause: wait for speech to resume or the full silence."""
+
+
 @dataclass
 class SpokenEars:
     """Hears a partner's answer: frames -> endpointer -> recognizer -> text on the clock."""
@@ -93,26 +109,29 @@ class SpokenEars:
     """Played just before listening starts (an earcon), if any."""
     on_turn: TurnCallback | None = None
     early_end_samples: int | None = to_samples(EARLY_END_SILENCE_S)
-    """Silence after which an answer whose words are complete is ended (None: silence only)."""
+    """Silence after which an answer whose words are complete is ended (None: silence only),
+    counted from where the pause began; judged once per pause."""
 
     def listen(
         self, context: str, partner: str, timeout_s: float
     ) -> Utterance | Silence | InputEnded:
+        """The partner's next answer; Silence when none started within `timeout_s`.
+
+        Sound that holds no words (a cough, music) is not an answer: listening goes on
+        until the deadline."""
         if self.cue is not None:
             self.cue()
         self.status("listening")
         self.source.listening_started()
         deadline = self.clock.position + to_samples(max(timeout_s, 0.0))
-        self._start_endpointer(deadline)
-        in_speech = False
-        pause_judged = False
-        held: list[Frame] = []
-        heard_audio: list[bytes] = []
+        self.endpointer.start(self.clock.position, deadline)
+        state = EarState.WAITING_FOR_SPEECH
+        pause_start = 0
         recognizer = _CrashGuard(self.recognizer)
         while True:
             frame = self.source.read()
             if frame is None:
-                if in_speech:
+                if state is not EarState.WAITING_FOR_SPEECH:
                     recognizer.end()
                 self.source.listening_ended(False)
                 return InputEnded(self.clock.now_s())
@@ -120,55 +139,51 @@ class SpokenEars:
             if self.recorder is not None:
                 self.recorder.write(frame)
             events = self.endpointer.push(frame)
-            if in_speech and not any(isinstance(e, SpeechStarted) for e in events):
-                silent_for = frame.end - self.endpointer.last_speech_end
-                if silent_for <= _SOFT_ENDING_SAMPLES:
-                    for paused in held:
-                        recognizer.accept(paused)
-                        heard_audio.append(paused.pcm)
-                    held.clear()
-                    recognizer.accept(frame)
-                    heard_audio.append(frame.pcm)
-                    pause_judged = False
-                else:
-                    held.append(frame)
-                # Once per pause: a complete answer is replied to now, an open one waits.
-                if (
-                    not events
-                    and not pause_judged
-                    and self.early_end_samples is not None
-                    and silent_for >= self.early_end_samples
-                ):
-                    pause_judged = True
-                    if sounds_complete(context, recognizer.heard_so_far()):
-                        events = [self.endpointer.end_now()]
+            # The endpointer holds a pause's frames from the one it reports PauseBegan on.
+            if state is EarState.HEARING and not any(isinstance(e, PauseBegan) for e in events):
+                recognizer.accept([frame])
+            ending: UtteranceEnded | NoSpeech | None = None
             for event in events:
                 if isinstance(event, SpeechStarted):
-                    in_speech = True
-                    pause_judged = False
+                    state = EarState.HEARING
                     first = event.preroll[0].start if event.preroll else event.position
                     recognizer.begin(context, first)
-                    heard_audio = [early.pcm for early in event.preroll]
-                    for early in event.preroll:
-                        recognizer.accept(early)
-                elif isinstance(event, UtteranceEnded):
-                    in_speech = False
-                    held.clear()
-                    self.status("thinking")
-                    outcome = self._understand(event, recognizer.end(), heard_audio, partner)
-                    if outcome is not None:
-                        self.source.listening_ended(True)
-                        return outcome
-                    # Sound that held no words (a cough, a door, music): keep listening until the
-                    # deadline.
-                    if self.clock.position >= deadline:
-                        self.source.listening_ended(False)
-                        return Silence(self.clock.now_s())
-                    self.status("listening")
-                    self._start_endpointer(deadline)
-                elif isinstance(event, NoSpeech):
+                    recognizer.accept(event.preroll)
+                elif isinstance(event, PauseBegan):
+                    state, pause_start = EarState.PAUSED, event.position
+                elif isinstance(event, SpeechResumed):
+                    state = EarState.HEARING
+                    recognizer.accept(event.frames)
+                else:
+                    ending = event
+            if ending is None and state is EarState.PAUSED and self._judge_now(frame, pause_start):
+                # Once per pause: a complete answer is replied to now, an open one waits.
+                state = EarState.WAITING_OUT_PAUSE
+                if sounds_complete(context, recognizer.heard_so_far()):
+                    ending = self.endpointer.end_now()
+            if isinstance(ending, NoSpeech):
+                self.source.listening_ended(False)
+                return Silence(to_seconds(ending.position))
+            if isinstance(ending, UtteranceEnded):
+                state = EarState.WAITING_FOR_SPEECH
+                self.status("thinking")
+                outcome = self._understand(ending, recognizer.end(), recognizer.audio, partner)
+                if outcome is not None:
+                    self.source.listening_ended(True)
+                    return outcome
+                # Sound that held no words (a cough, a door, music): keep listening until the
+                # deadline.
+                if self.clock.position >= deadline:
                     self.source.listening_ended(False)
-                    return Silence(to_seconds(event.position))
+                    return Silence(self.clock.now_s())
+                self.status("listening")
+                self.endpointer.start(self.clock.position, deadline)
+
+    def _judge_now(self, frame: Frame, pause_start: int) -> bool:
+        """Whether the pause in progress is long enough to judge the words heard so far."""
+        return self.early_end_samples is not None and (
+            frame.end - pause_start >= self.early_end_samples
+        )
 
     def _understand(
         self,
@@ -192,10 +207,6 @@ class SpokenEars:
             self.on_turn(Turn(partner, heard.text, start_s, end_s))
         return utterance
 
-    def _start_endpointer(self, deadline: int) -> None:
-        self.endpointer.no_speech_timeout = max(deadline - self.clock.position, 1)
-        self.endpointer.start(self.clock.position)
-
 
 @dataclass
 class SpokenMouth:
@@ -218,8 +229,11 @@ class SpokenMouth:
         pcm = self.renderer.render(text)
         return self.play(pcm, text)
 
-    def play(self, pcm: bytes, text: str = "") -> Turn:
-        """Send already-rendered audio out (a prompt or an earcon) on the clock."""
+    def play(self, pcm: bytes, text: str = "", input_gone: bool = False) -> Turn:
+        """Send already-rendered audio out (a prompt or an earcon) on the clock.
+
+        `input_gone`: the microphone has just been lost, so there is no input to drop
+        while it plays, nor an echo after it; the clock still moves past the sound."""
         start = self.clock.position
         self.output.emit(pcm)
         if self.recorder is not None:
@@ -227,9 +241,10 @@ class SpokenMouth:
                 self.recorder.write(frame)
         self.clock.position = start + len(pcm) // 2
         end_s = self.clock.now_s()
-        # Whatever the microphone picked up while we spoke is dropped, and the clock keeps it.
-        self.clock.position += to_samples(self.tail_s)
-        self.source.skip_to(self.clock.position)
+        if not input_gone:
+            # Whatever the microphone picked up while we spoke is dropped, and the clock keeps it.
+            self.clock.position += to_samples(self.tail_s)
+            self.source.skip_to(self.clock.position)
         return Turn(ASSISTANT, text, to_seconds(start), end_s)
 
 
@@ -237,27 +252,32 @@ class _CrashGuard:
     """One utterance's view of the recognizer: after an EngineCrashed it hears nothing more.
 
     `end()` then returns None, meaning "the engine lost this answer" (the worker has
-    already restarted it and warned the user).
+    already restarted it and warned the user). `audio` keeps what the utterance was fed,
+    for the music test.
     """
 
     def __init__(self, recognizer: Recognizer) -> None:
         self.recognizer = recognizer
         self.crashed = False
+        self.audio: list[bytes] = []
 
     def begin(self, context: str | None, start: int) -> None:
         self.crashed = False
+        self.audio = []
         try:
             self.recognizer.begin(context, start)
         except EngineCrashed:
             self.crashed = True
 
-    def accept(self, frame: Frame) -> None:
-        if self.crashed:
-            return
-        try:
-            self.recognizer.accept(frame)
-        except EngineCrashed:
-            self.crashed = True
+    def accept(self, frames: Iterable[Frame]) -> None:
+        for frame in frames:
+            self.audio.append(frame.pcm)
+            if self.crashed:
+                continue
+            try:
+                self.recognizer.accept(frame)
+            except EngineCrashed:
+                self.crashed = True
 
     def heard_so_far(self) -> str:
         if self.crashed:

@@ -41,18 +41,21 @@ class SpokenEdges:
     patient: bool = False
     """Never end an answer early on complete-sounding words: wait out every pause."""
 
-    def ears(self) -> SpokenEars:
+    def ears(
+        self, source: FrameSource | None = None, mouth: SpokenMouth | None = None
+    ) -> SpokenEars:
+        """Ears on `source` (default: the edges' source); the chime, if any, plays on `mouth`."""
         cue = None
         if self.earcons:
             from audio.earcon import listen_earcon
 
-            chime_on = self.mouth()
+            chime_on = mouth or self.mouth(source)
 
             def cue() -> None:
                 chime_on.play(listen_earcon())
 
         return SpokenEars(
-            self.source,
+            self.source if source is None else source,
             self.recognizer,
             self.endpointer,
             self.clock,
@@ -63,11 +66,12 @@ class SpokenEdges:
             early_end_samples=None if self.patient else to_samples(EARLY_END_SILENCE_S),
         )
 
-    def mouth(self) -> SpokenMouth:
+    def mouth(self, source: FrameSource | None = None) -> SpokenMouth:
+        """A mouth whose half-duplex drops the input of `source` (default: the edges' source)."""
         return SpokenMouth(
             self.renderer,
             self.output,
-            self.source,
+            self.source if source is None else source,
             self.clock,
             self.recorder,
             status=self.status,
@@ -81,12 +85,18 @@ def spoken_checkin(
     store: CheckinStore,
     seed: int | None = None,
     budget_s: float = 120.0,
+    ears: SpokenEars | None = None,
+    mouth: SpokenMouth | None = None,
 ) -> SessionResult:
-    """Run one check-in through the spoken edges; every answer is stored as it is understood."""
+    """Run one check-in through the spoken edges; every answer is stored as it is understood.
+
+    A caller that keeps its ears and mouth (the hands-free loop) passes them; otherwise
+    they are built from the edges, the chime playing on the same mouth as the prompts."""
+    mouth = mouth or edges.mouth()
     return run_checkin(
         partners,
-        edges.ears(),
-        edges.mouth(),
+        ears or edges.ears(mouth=mouth),
+        mouth,
         edges.clock,
         store,
         edges.recognizer.name,

@@ -17,10 +17,15 @@ The evening reminder is checked between wake listenings, never over someone
 speaking. A microphone that disappears (MicLost) is reported, the check-in it
 interrupted stays saved as not completed, and the loop waits for the device
 and carries on.
+
+The service's state changes go to the "checkin.listen" logger (a service's
+journal); never what anyone said: only clock times, scores, counts and which
+request was served.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -28,12 +33,13 @@ from typing import Protocol
 
 from audio.earcon import wake_earcon
 from audio.endpoint import Endpointer, NoSpeech, UtteranceEnded
-from audio.frames import Frame, split_into_frames
+from audio.frames import Frame
 from audio.mic import MicLost
 from audio.source import FrameSource
 from intents import Match, match
 from voice.checkin.dialogue import Silence
 from voice.checkin.session import CheckinStore, InputEnded, SessionResult
+from voice.checkin.spoken import SpokenEars, SpokenMouth
 from voice.checkin.spoken_run import SpokenEdges, spoken_checkin
 from voice.listen.lines import ListenLines
 from voice.listen.mic_recovery import MicRecovery
@@ -54,6 +60,10 @@ REQUESTER = "you"
 WEEKLY_SUMMARY = "weekly_summary"
 CANCEL = "cancel"
 START_CHECKIN = "start_checkin"
+
+log = logging.getLogger("checkin.listen")
+# Nothing is printed unless the app configures logging: the user is told by `tell` already.
+log.addHandler(logging.NullHandler())
 
 
 class WakeDetection(Protocol):
@@ -76,6 +86,29 @@ class WakeDetectorLike(Protocol):
 def sentences(text: str) -> list[str]:
     """`text` cut after each ".", "!" or "?" that ends a sentence."""
     return [part for part in re.split(r"(?<=[.!?])\s+", text.strip()) if part]
+
+
+class _Current:
+    """Whichever source the edges hold now: after a lost microphone the loop swaps in the
+    reopened one, and the mouth and ears it built once must hear (and skip) that one."""
+
+    def __init__(self, edges: SpokenEdges) -> None:
+        self.edges = edges
+
+    def read(self) -> Frame | None:
+        return self.edges.source.read()
+
+    def skip_to(self, position: int) -> None:
+        self.edges.source.skip_to(position)
+
+    def listening_started(self) -> None:
+        self.edges.source.listening_started()
+
+    def listening_ended(self, heard: bool) -> None:
+        self.edges.source.listening_ended(heard)
+
+    def close(self) -> None:
+        self.edges.source.close()
 
 
 class _Continued:
@@ -125,6 +158,16 @@ class ListenLoop:
     requests: list[str] = field(default_factory=list)
     """What each wake led to, in order: weekly_summary, cancel or start_checkin."""
     _in_checkin: bool = False
+    _mouth: SpokenMouth = field(init=False, repr=False)
+    _request_ears: SpokenEars = field(init=False, repr=False)
+    _checkin_ears: SpokenEars = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Built once, on whichever source is current (see _Current).
+        current = _Current(self.edges)
+        self._mouth = self.edges.mouth(current)
+        self._request_ears = self.edges.ears(_Continued(current), self._mouth)
+        self._checkin_ears = replace(self.edges, earcons=self.earcons).ears(current, self._mouth)
 
     def run(self, once: bool = False) -> list[SessionResult]:
         """Wake, serve, repeat; returns the check-ins run (ends when the input is exhausted).
@@ -142,6 +185,7 @@ class ListenLoop:
                 self._recover(lost, self.recovery)
                 continue
             if outcome is None:
+                log.info("input ended at %.1f s", self.edges.clock.now_s())
                 return results
             if isinstance(outcome, SessionResult):
                 results.append(outcome)
@@ -173,11 +217,9 @@ class ListenLoop:
 
     def hear_request(self) -> str | None:
         """After the wake phrase: the chime, then what the couple asks; None if the input ended."""
-        mouth = self.edges.mouth()
         if self.earcons:
-            mouth.play(wake_earcon())
-        ears = replace(self.edges.ears(), source=_Continued(self.edges.source))
-        heard = ears.listen(WAKE_REQUEST, REQUESTER, self.request_timeout_s)
+            self._mouth.play(wake_earcon())
+        heard = self._request_ears.listen(WAKE_REQUEST, REQUESTER, self.request_timeout_s)
         if isinstance(heard, InputEnded):
             return None
         if isinstance(heard, Silence):
@@ -187,13 +229,19 @@ class ListenLoop:
 
     def check_in(self) -> SessionResult:
         """One check-in through the edges, with a chime before each answer unless quiet."""
+        log.info("check-in started at %.1f s", self.edges.clock.now_s())
         # Left set if the microphone is lost mid-check-in: the recovery tells the couple so.
         self._in_checkin = True
         result = spoken_checkin(
-            replace(self.edges, earcons=self.earcons), self.partners, self.store,
-            budget_s=self.budget_s,
+            self.edges, self.partners, self.store, budget_s=self.budget_s,
+            ears=self._checkin_ears, mouth=self._mouth,
         )
         self._in_checkin = False
+        log.info(
+            "check-in %d ended at %.1f s: %s, entries=%d", result.session_id,
+            self.edges.clock.now_s(), "completed" if result.completed else "not completed",
+            len(result.entries),
+        )
         return result
 
     def _serve_one_wake(self) -> SessionResult | bool | None:
@@ -201,6 +249,7 @@ class ListenLoop:
         detection = self.wait_for_wake()
         if detection is None:
             return None
+        log.info("woke at %.1f s on the audio clock (score %.2f)", detection.t, detection.score)
         if self.on_wake is not None:
             self.on_wake(detection)
         request = self.hear_request()
@@ -208,21 +257,23 @@ class ListenLoop:
             return None
         self.requests.append(request)
         if request == WEEKLY_SUMMARY:
-            mouth = self.edges.mouth()
             # Sentence by sentence: each starts playing sooner, and the TTS worker fails on
             # a first render of more than about ten seconds of speech.
             for sentence in sentences(self.weekly_summary()):
-                mouth.say(sentence)
+                self._mouth.say(sentence)
+            log.info("request served: weekly summary")
             return True
         if request == CANCEL:
-            self.edges.mouth().say(self.lines.cancelled_line(self.requests.count(CANCEL) - 1))
+            self._mouth.say(self.lines.cancelled_line(self.requests.count(CANCEL) - 1))
+            log.info("request served: cancel")
             return True
         return self.check_in()
 
     def _start_wake_listening(self, boundaries: Endpointer) -> None:
         if self.reminder is not None and self.reminder.due():
-            self.edges.mouth().say(self.lines.reminder)
+            self._mouth.say(self.lines.reminder)
             self.reminder.said()
+            log.info("evening reminder said at %.1f s", self.edges.clock.now_s())
             # The detector must not join audio from before the reminder to audio after it.
             self.detector.reset()
         self.edges.status("waiting for the wake phrase")
@@ -232,19 +283,16 @@ class ListenLoop:
     def _recover(self, lost: MicLost, recovery: MicRecovery) -> None:
         interrupted = self._in_checkin
         self._in_checkin = False
+        log.warning(
+            "microphone lost at %.1f s%s: %s", self.edges.clock.now_s(),
+            " during a check-in (kept as not completed)" if interrupted else "", lost,
+        )
         self.edges.source.close()
         notice = self.lines.mic_lost_in_checkin if interrupted else self.lines.mic_lost
         self.tell(f"{notice.rstrip('.')} ({lost}); {self.lines.mic_waiting}")
-        self._announce(notice)
+        # Said to the room, not a turn of the conversation: `tell` has printed it.
+        self._mouth.play(self.edges.renderer.render(notice), notice, input_gone=True)
         self.edges.status("waiting for the microphone")
         self.edges.source = recovery.reconnect(self.edges.clock.position)
         self.tell(self.lines.mic_back)
-
-    def _announce(self, text: str) -> None:
-        """Say `text` without the microphone (it is gone): the clock still moves past it."""
-        pcm = self.edges.renderer.render(text)
-        self.edges.output.emit(pcm)
-        if self.edges.recorder is not None:
-            for frame in split_into_frames(pcm, self.edges.clock.position):
-                self.edges.recorder.write(frame)
-        self.edges.clock.position += len(pcm) // 2
+        log.info("microphone back at %.1f s", self.edges.clock.now_s())
