@@ -36,7 +36,7 @@ ROLES = {
     "VALIDATION": "held out from training",
     "OTHER_VOICES": "held out from training",
 }
-"""The wake streams measured, and how each was used (see tests/wake_streams.py)."""
+"""The wake streams measured, and how each was used (see benchmarks/wake_streams.py)."""
 CPU_TARGET = 0.03
 NO_WAKE_SECONDS = 300.0
 
@@ -172,7 +172,7 @@ def _detection_figures(settings: Settings) -> list[Figure]:
             reference=f"{bare[best]} (threshold {best:g})",
             target="all found, none false",
             met=app.missed == 0 and app.false == 0,
-            note=f"tests/wake_streams.py {recipe} recipe: {stream.duration:.0f} s, "
+            note=f"benchmarks/wake_streams.py {recipe} recipe: {stream.duration:.0f} s, "
                  f"{len(stream.wakes)} wake phrases ({engines} voices; clean, 10 dB SNR "
                  f"noise, ±15 % tempo) among near misses and talk; a detection within 0.75 s of "
                  f"a phrase's end counts; bare search per threshold (found / missed / false): "

@@ -13,12 +13,12 @@ from voice.wake.classifier import (
     MEL_BANDS,
     TIME_STEPS,
     Perceptron,
-    classifier_thresholds,
     features,
     pack,
     unpack,
     wake_probability,
 )
+from voice.wake.thresholds import classifier_thresholds
 
 
 @pytest.fixture(scope="module")

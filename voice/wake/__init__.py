@@ -1,1 +1,4 @@
-"""The wake phrase: detector, gate, verifier and classifier."""
+"""The wake phrase: detector, gate, verifier (with its readings and words), classifier, denoiser.
+
+Every bar they hold a candidate to is in `voice.wake.thresholds`.
+"""

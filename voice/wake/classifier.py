@@ -1,27 +1,18 @@
 """A small learned wake-phrase classifier: one more reading for the wake verifier.
 
-PocketSphinx's acoustic model hears some voices badly (espeak-ng's variants and
-flite's kal read "hey check in" as "i ay and our can"), so its readings miss them
-however the bars are set. This classifier was trained on the candidates the wake
-gate cuts from hundreds of synthetic voices saying the phrase, near misses and
-other talk, clean, in noise and at other tempos (`training/wake_classifier.py`
-makes them and fits it). It sees the whole candidate at once: a log-mel
-spectrogram of the utterance, normalised for level and channel and stretched to a
-fixed number of frames, so a voice's speed matters little.
-
-It is the mean of four small perceptrons (one hidden layer of 128, fitted from
-different seeds on about 34,600 candidates from 2,800 speakers) whose weights ship
-in `classifier.npz`: numpy only at run time. It never accepts on its own: the
-verifier asks for a fair likelihood ratio of the phrase against a free phone loop as
-well (see `voice.wake.verify`), because a classifier trained on synthetic voices has
-never heard a real living room. It can also veto the PocketSphinx readings: in noise
-they accepted "they checked in", which it finds unlikely.
+PocketSphinx's acoustic model hears some voices badly (espeak-ng's variants and flite's kal
+read "hey check in" as "i ay and our can"), however its bars are set. This classifier, fitted
+on the gate's candidates from about 2,800 synthetic speakers (`training/wake_classifier.py`),
+sees the whole candidate at once: a log-mel spectrogram normalised for level and channel and
+stretched to a fixed length, so a voice's speed matters little. Four small perceptrons whose
+weights ship in `classifier.npz`, numpy only at run time. Having never heard a real living
+room it never accepts alone, but it may veto the other readings (`voice.wake.verify`); its
+bars are in `voice.wake.thresholds`. Tuning history: benchmarks/RESULTS.md, "Wake phrase:
+tuning history".
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
@@ -74,62 +65,6 @@ def wake_probability(denoised_pcm: bytes) -> float:
     """
     inputs = features(denoised_pcm)[None, :]
     return float(np.mean([model.probability(inputs)[0] for model in _models()]))
-
-
-@dataclass(frozen=True)
-class ClassifierThresholds:
-    """How the verifier uses the classifier's probability (see `voice.wake.verify`)."""
-
-    accept: float
-    """Above this, with a fair phone-loop ratio, the candidate is the wake phrase."""
-    accept_in_noise: float
-    """The same for a candidate heard in noise (its speech less than 25 dB above its gaps)."""
-    loop: float
-    """That fair phone-loop ratio (per frame, as `Verdict.loop_fit`)."""
-    sure: float
-    loop_when_sure: float
-    """Above `sure`, a poor phone-loop ratio is enough: a voice far from PocketSphinx's model."""
-    veto: float
-    """At or below this, no reading may accept."""
-
-
-def classifier_thresholds(sensitivity: float) -> ClassifierThresholds:
-    """At sensitivity 0.5: accept above 0.5 (0.7 in noise) with a phone-loop ratio above -20k,
-    or above 0.95 with one above -38k; veto at 0.3. Eager moves the probabilities in logit
-    space and the ratios by 4k.
-
-    Chosen with the weights fitted with the noise rounds (see `training.wake_classifier`), on
-    the tests' three wake streams, 54 noisy wakes with 120 noisy near misses, and two sets of
-    held-out voices (81 wakes, 149 near misses, half in noise). Against the earlier weights and
-    bars (0.9 in noise, -22k, sure 0.98, veto 0.1) on those 191 wakes: 163 -> 186 found, 6 -> 2
-    false wakes. Then checked on eight voices used for no choice (clean, ±15 % tempo, 10 dB
-    noise of three colours): 48/48 found; of 128 near misses only "hey cheque in" woke, which
-    sounds exactly like the phrase.
-    - A loop bar of -20k rather than -22k stopped "hey chicken in" and "the paycheck is in"
-      (ratios -20.6k and -20.7k) with the weights of one noise round and lost no wake; with
-      these weights it changes nothing on these sets, and the stricter bar is kept.
-    - 0.7 in noise rather than 0.9 finds two more noisy wakes at no cost with these weights.
-    - A veto at 0.3 rather than 0.1 stops "hey, check in with me later" (and stopped "say check
-      in" with earlier weights), which PocketSphinx's own readings accepted; it costs one
-      noisy wake (flite kal in white noise, 0.12).
-    - The sure bar finds espeak en-029+f3, which PocketSphinx hears as "ay take he ay"
-      (ratios -25k to -36k). It was 0.98 until en-029+f3 in noise read 0.96-0.97; no near miss
-      in any set reads between 0.5 and 0.96 (two in white noise read 0.96 and 0.998 and pass the
-      first bar anyway).
-    """
-    eager = 2.0 * (sensitivity - 0.5)
-    return ClassifierThresholds(
-        accept=_logistic(-3.0 * eager),
-        accept_in_noise=_logistic(0.85 - 3.0 * eager),
-        loop=-20_000.0 - 4_000.0 * eager,
-        sure=_logistic(2.95 - 2.0 * eager),
-        loop_when_sure=-38_000.0 - 4_000.0 * eager,
-        veto=_logistic(-0.85 - 2.0 * eager),
-    )
-
-
-def _logistic(logit: float) -> float:
-    return 1.0 / (1.0 + math.exp(-logit))
 
 
 class Perceptron:

@@ -9,18 +9,16 @@ there, is subtracted from the whole candidate (power spectral subtraction with a
 spectral floor and gains smoothed over time, so the residual is a faint steady
 hiss rather than "musical" tones).
 
-Only candidates whose loud frames stand less than `MAX_SNR_DB` above their
-pre-roll are touched, so speech in a quiet room is read exactly as before.
+Only candidates whose loud frames stand less than `DENOISE_BELOW_SNR_DB`
+(`voice.wake.thresholds`) above their pre-roll are touched, so speech in a quiet room is
+read exactly as it is.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-MAX_SNR_DB = 15.0
-"""Candidates this far or further above their pre-roll's level are left alone. Measured: wakes
-under 10 dB SNR of white noise read 11-14 dB here (some in brown noise too); speech in a quiet
-room and real recorded speech 21 dB or more."""
+from voice.wake.thresholds import DENOISE_BELOW_SNR_DB
 
 NOISE_S = 0.2
 """The start of the candidate measured as noise: inside the gate's 0.3 s pre-roll."""
@@ -77,10 +75,10 @@ def speech_to_gap_db(pcm: bytes) -> float:
 def denoised(pcm: bytes) -> bytes:
     """`pcm` (16 kHz int16) with the noise of its first `NOISE_S` taken out, if it is noisy.
 
-    Returns `pcm` itself when its SNR is `MAX_SNR_DB` or better.
+    Returns `pcm` itself when its SNR is `DENOISE_BELOW_SNR_DB` or better.
     """
     samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
-    if snr_db(samples) >= MAX_SNR_DB:
+    if snr_db(samples) >= DENOISE_BELOW_SNR_DB:
         return pcm
     cleaned = _spectral_subtraction(samples)
     return np.clip(np.round(cleaned), -32768, 32767).astype("<i2").tobytes()

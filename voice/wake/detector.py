@@ -1,20 +1,11 @@
 """The wake phrase detector: always on, cheap, and strict before it wakes the app.
 
-Two stages. The first (`voice.wake.gate`) is an energy gate that costs a few
-numpy operations per frame and hands on only short utterances bounded by pauses,
-the shape of someone saying "hey check in" to the room. The second
-(`voice.wake.verify`) reads each such utterance with PocketSphinx up to five ways:
-how well the phrase force-aligns to it, whether a keyphrase search spots it,
-whether the phrase beats rival words that sound like it in a grammar decode, how
-its phones score against a free phone loop over the same frames and, when that
-comes close, how it scores against a free sequence of the rival words. A small
-classifier trained on hundreds of synthetic voices (`voice.wake.classifier`) adds
-a sixth reading for voices PocketSphinx mishears, and vetoes the others when it
-finds the phrase unlikely. Each candidate heard in steady broadband noise is
-denoised first (`voice.wake.denoise`). Each candidate is judged on its own features
-(no state carried from earlier audio), so the same clip always gets the same
-verdict. A false wake in a living room is worse than asking twice, so everything
-that is not clearly the phrase is dropped.
+A false wake in a living room is worse than asking twice, so everything that is not clearly
+the phrase is dropped. Two stages keep that affordable: an energy gate (`voice.wake.gate`)
+that costs a few numpy operations per frame hands on only short utterances bounded by
+pauses, the shape of "hey check in" said to the room; only those get the costly readings of
+the verifier (`voice.wake.verify`). Each candidate is judged on its own (no state carried
+from earlier audio), so the same clip always gets the same verdict.
 """
 
 from __future__ import annotations
@@ -23,7 +14,9 @@ from dataclasses import dataclass
 
 from audio.frames import SAMPLE_RATE, Frame, to_seconds
 from voice.wake.gate import GateSettings, UtteranceGate
-from voice.wake.verify import FRAMES_PER_SECOND, WakeVerifier, phrase_words
+from voice.wake.readings import FRAMES_PER_SECOND
+from voice.wake.verify import WakeVerifier
+from voice.wake.words import phrase_words
 
 DEFAULT_PHRASE = "hey check in"
 

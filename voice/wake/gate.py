@@ -7,6 +7,7 @@ operations per frame and never open an utterance. Only an utterance that starts
 after a pause, ends in a pause and is short enough to be a wake phrase is handed
 on to the (costlier) verification; long talk (TV, conversation) is dropped as
 soon as it outgrows a wake phrase, which bounds the CPU spent on it.
+Tuning history: benchmarks/RESULTS.md, "Wake phrase: tuning history".
 """
 
 from __future__ import annotations
@@ -16,6 +17,13 @@ from dataclasses import dataclass
 
 from audio.frames import SAMPLE_RATE, Frame
 from audio.vad import SpeechDetector
+from voice.wake.thresholds import (
+    MAX_SPEECH_S,
+    MIN_SPEECH_S,
+    NOISE_ONSET_S,
+    PAUSE_S,
+    PRE_ROLL_S,
+)
 
 
 @dataclass(frozen=True)
@@ -32,22 +40,17 @@ class Candidate:
 
 @dataclass(frozen=True)
 class GateSettings:
-    """How the gate cuts utterances; the defaults suit a short wake phrase."""
+    """How the gate cuts utterances; the defaults (`voice.wake.thresholds`) suit a short phrase."""
 
-    pause_s: float = 0.35
-    """Non-speech that ends an utterance. It is also the detection latency after the phrase,
-    so it stays short; a phrase followed by room noise ends here like one followed by silence."""
-    min_speech_s: float = 0.25
-    max_speech_s: float = 2.8
+    pause_s: float = PAUSE_S
+    """Non-speech that ends an utterance: a phrase followed by room noise ends here too."""
+    min_speech_s: float = MIN_SPEECH_S
+    max_speech_s: float = MAX_SPEECH_S
     """Utterances outside these bounds (first to last speech frame) cannot be a wake phrase."""
-    pre_roll_s: float = 0.3
+    pre_roll_s: float = PRE_ROLL_S
     """Audio kept before the first speech frame, so the decoder hears the onset and some room."""
-    noise_onset_s: float = 0.8
-    """A sound this steady for this long is learned as the room (`audio.vad.SpeechDetector`):
-    otherwise pink noise that starts a second or more before the phrase joins it in one
-    utterance, too long to be a wake phrase. Measured with 1.5 s of 10 dB noise before and 0.4 s
-    after the phrase, eight held-out voices: 17 -> 25 of 27 found, no near miss woke (0/20);
-    the streams, whose noise starts 0.4 s before the phrase, are cut exactly as before."""
+    noise_onset_s: float = NOISE_ONSET_S
+    """A sound this steady for this long is learned as the room (`audio.vad.SpeechDetector`)."""
 
 
 class UtteranceGate:

@@ -1,0 +1,84 @@
+"""The wake phrase's words, and the rival words that compete with it (from `words.toml`).
+
+A grammar that can only say the wake phrase hears it in any speech; one where the phrase
+competes with common short words and with dictionary words that sound like it ("chicken",
+"kitchen", "paycheck" for "hey check in") makes a near miss find its own words instead.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from pocketsphinx import get_model_path
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+_WORDS_TOML = "words.toml"
+
+
+def dictionary_path() -> Path:
+    """The US English pronunciation dictionary that ships with the pocketsphinx wheel."""
+    return Path(get_model_path()) / "en-us" / "cmudict-en-us.dict"
+
+
+def phrase_words(phrase: str) -> list[str]:
+    """The lower-case words of `phrase` (hyphens and commas split words)."""
+    cleaned = "".join(c if c.isalnum() or c == "'" else " " for c in phrase.lower())
+    return cleaned.split()
+
+
+@lru_cache(maxsize=8)
+def rival_words(words: tuple[str, ...]) -> frozenset[str]:
+    """Filler words plus dictionary words that sound close to the wake words.
+
+    Exact homophones of the wake words or of runs of them ("heycheck") are left out,
+    but the wake words themselves stay when they are fillers ("hey", "in"): spelling
+    the phrase word by word costs each word's rival prior, so the phrase's own
+    branch wins a tie.
+    """
+    settings = tomllib.loads(resources.files("voice.wake").joinpath(_WORDS_TOML).read_text("utf-8"))
+    pronunciations = dictionary()
+    targets = [pronunciations[w] for w in words]
+    runs = [
+        sum(targets[i:j], ()) for i in range(len(targets)) for j in range(i + 1, len(targets) + 1)
+    ]
+    forbidden = {run for run in runs}
+    rivals = {w for w in settings["filler"]["words"] if w in pronunciations}
+    rivals |= _neighbours(runs, pronunciations, settings["neighbours"])
+    return frozenset(w for w in rivals if pronunciations[w] not in forbidden or w in words)
+
+
+def _neighbours(
+    runs: list[tuple[str, ...]], pronunciations: dict[str, tuple[str, ...]], settings: dict
+) -> set[str]:
+    names = list(pronunciations)
+    phones = sorted({p for pron in pronunciations.values() for p in pron})
+    code = {p: chr(0x100 + i) for i, p in enumerate(phones)}
+    encoded = ["".join(code[p] for p in pronunciations[name]) for name in names]
+    found: set[str] = set()
+    for run in runs:
+        query = "".join(code[p] for p in run)
+        matches = process.extract(
+            query,
+            encoded,
+            scorer=Levenshtein.distance,
+            score_cutoff=int(settings["max_edits"]),
+            limit=int(settings["per_target"]) + 4,
+        )
+        found |= {names[index] for _, distance, index in matches if distance > 0}
+    return found
+
+
+@lru_cache(maxsize=1)
+def dictionary() -> dict[str, tuple[str, ...]]:
+    """Main pronunciation of each plain word in the dictionary (alternates 'word(2)' skipped)."""
+    entries: dict[str, tuple[str, ...]] = {}
+    with dictionary_path().open(encoding="utf-8") as lines:
+        for line in lines:
+            word, *phones = line.split()
+            if "(" not in word and word.isalpha() and phones:
+                entries[word] = tuple(phones)
+    return entries
