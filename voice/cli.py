@@ -65,9 +65,23 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj["debug"] = debug
 
 
+def configure_logging() -> None:
+    """CHECKIN_LOG=info (the service unit sets it) sends state changes to stderr, the journal.
+
+    Off by default: in a terminal the conversation itself says what happened.
+    """
+    import logging
+    import os
+
+    level = os.environ.get("CHECKIN_LOG", "").upper()
+    if level in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        logging.basicConfig(level=level, format="checkin: %(name)s: %(message)s")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `checkin` console script."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    configure_logging()
     try:
         cli.main(args=argv, prog_name="checkin", standalone_mode=False)
     except click.exceptions.Abort:

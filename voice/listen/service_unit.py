@@ -26,6 +26,43 @@ because the user manager does not see the installing shell's environment."""
 
 SYSTEMCTL_TIMEOUT_S = 20.0
 
+SERVICE_MARKERS = ("INVOCATION_ID", "JOURNAL_STREAM")
+"""Variables systemd sets for every service it starts (and for output going to the journal)."""
+
+
+def running_as_service(environ: dict[str, str] | None = None) -> bool:
+    """Whether systemd started this process: its output then ends up in the journal."""
+    env = os.environ if environ is None else environ
+    return any(env.get(name) for name in SERVICE_MARKERS)
+
+
+@dataclass(frozen=True)
+class UnitSettings:
+    """What a unit file tells systemd to run: the command, its environment, its output."""
+
+    command: list[str]
+    environment: dict[str, str]
+    standard_output: str
+    """Where stdout goes: "journal" unless the unit says otherwise."""
+
+
+def unit_settings(text: str) -> UnitSettings:
+    """Read ExecStart, Environment= and StandardOutput= back from a unit's text."""
+    command: list[str] = []
+    environment: dict[str, str] = {}
+    output = "journal"
+    for line in text.splitlines():
+        key, _, value = line.partition("=")
+        if key == "ExecStart":
+            command = [word.replace("%%", "%") for word in shlex.split(value)]
+        elif key == "Environment":
+            for word in shlex.split(value):
+                name, _, setting = word.replace("%%", "%").partition("=")
+                environment[name] = setting
+        elif key == "StandardOutput":
+            output = value.strip()
+    return UnitSettings(command, environment, output)
+
 
 def unit_dir() -> Path:
     """Where systemd looks for the user's own units."""
@@ -71,6 +108,8 @@ def unit_text(command: list[str], environment: dict[str, str]) -> str:
         f"ExecStart={exec_start}\n"
         f"{env_lines}"
         "Environment=PYTHONUNBUFFERED=1\n"
+        # The service's state changes (woke, ended, mic lost) go to the journal; no words.
+        "Environment=CHECKIN_LOG=info\n"
         "Restart=on-failure\n"
         "RestartSec=5\n"
         "\n"

@@ -14,6 +14,7 @@ progress, and the next `begin()` starts a fresh child.
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -67,6 +68,10 @@ ENGINE_HINT = (
 )
 
 Warn = Callable[[str], None]
+
+LOG = logging.getLogger("checkin.engine")
+"""State changes only (restarts); what the engine heard is never logged."""
+LOG.addHandler(logging.NullHandler())
 Answer = TypeVar("Answer", bound=Message)
 
 
@@ -146,6 +151,7 @@ class WorkerRecognizer:
             # It died between utterances: nothing was lost yet, so just replace it.
             self._stop()
             self.restarts += 1
+            LOG.warning("engine restarted: it had stopped between answers (%s)", gone)
             self.warn(f"the speech engine had stopped ({gone}); restarting it")
         if self._child is None:
             self._spawn()
@@ -306,6 +312,7 @@ class WorkerRecognizer:
                 f"(last: {detail}); {ENGINE_HINT}"
             )
         message = f"the speech engine stopped ({detail}); restarting it and asking again"
+        LOG.warning("engine restarted: it stopped during an answer (%s)", detail)
         self.warn(message)
         raise EngineCrashed(message)
 
