@@ -33,8 +33,15 @@ class _Malformed(Exception):
     pass
 
 
-def import_export(store: Store, data: str | bytes, source: str = "the import file") -> ImportResult:
-    """Merge a json export into `store`; StoreError (naming `source`) if it is malformed."""
+def import_export(
+    store: Store, data: str | bytes, source: str = "the import file", *, same_couple: bool = False
+) -> ImportResult:
+    """Merge a json export into `store`; StoreError (naming `source`) if it is malformed.
+
+    With same_couple, an export naming partners this database has never seen
+    is refused: merged silently, another couple's evenings would become this
+    couple's Patterns. (The app's own recovery merges leave it off.)
+    """
     try:
         sessions, entries = parse_export(data)
     except _Malformed as error:
@@ -42,7 +49,26 @@ def import_export(store: Store, data: str | bytes, source: str = "the import fil
             f"{source} is not a valid check-in export: {error}; nothing was imported "
             "(export it again with `checkin export --format json`)"
         ) from None
+    if same_couple:
+        _check_couple(store, sessions, source)
     return _merge(store, sessions, entries)
+
+
+def _check_couple(store: Store, sessions: list[dict[str, Any]], source: str) -> None:
+    from store.labels import load_labels
+    from store.records import couple_names, partner_names
+
+    ours = couple_names(store)
+    theirs = partner_names([{"partners": json.loads(s["partners"])} for s in sessions])
+    known = {name.casefold() for name in ours}
+    if not ours or all(name.casefold() in known for name in theirs):
+        return
+    labels = load_labels()
+    raise StoreError(
+        f"{source} is the log of {labels.join(theirs)}, but this database is "
+        f"{labels.join(ours)}'s: importing it would mix their check-ins into your Patterns; "
+        "nothing was imported (pass --force to import it anyway)"
+    )
 
 
 def parse_export(data: str | bytes) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from store.records import Records
 from store.summary import WeekSummary
+from store.trends import Trends
 
 
-def render_json(records: Records, summary: WeekSummary) -> str:
-    """{"week", "from", "to", "sessions", "entries", "summary"}; every column of every row."""
-    document = {
+def render_json(records: Records, summary: WeekSummary, trends: Trends | None = None) -> str:
+    """{"week", "from", "to", "sessions", "entries", "summary"}; every column of every row.
+
+    An export of several weeks adds "trends" (import ignores it: it is derived).
+    """
+    document: dict[str, Any] = {
         "week": records.week,
         "from": records.first_day.isoformat() if records.first_day else None,
         "to": records.last_day.isoformat() if records.last_day else None,
@@ -18,4 +23,6 @@ def render_json(records: Records, summary: WeekSummary) -> str:
         "entries": records.entries,
         "summary": summary.as_json(),
     }
+    if trends is not None:
+        document["trends"] = trends.as_json()
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -26,7 +26,7 @@ class DayCount:
 
 @dataclass(frozen=True)
 class WeekSummary:
-    """Counts for one ISO week (or for everything, when week is None)."""
+    """Counts for one ISO week (or a span of days, or everything, when week is None)."""
 
     week: str | None
     first_day: date | None
@@ -34,7 +34,7 @@ class WeekSummary:
     sessions: int
     completed: int
     appreciations: dict[str, int]  # partner -> count, non-zero only
-    unmet_needs: dict[str, int]  # category -> count, non-zero only
+    unmet_needs: dict[str, int]  # category -> count, non-zero only, most frequent first
     responses: int
     validated_responses: int
     days: tuple[DayCount, ...] = ()
@@ -52,23 +52,23 @@ class WeekSummary:
         return sum(self.unmet_needs.values())
 
     @property
-    def top_category(self) -> str | None:
-        """The most frequent micro-rejection (ties: catalogue order), or None."""
+    def top_categories(self) -> tuple[str, ...]:
+        """The most frequent micro-rejections: one, or several when they tie; () for none."""
         if not self.unmet_needs:
-            return None
-        return max(self.unmet_needs, key=lambda code: (self.unmet_needs[code], -_rank(code)))
+            return ()
+        most = max(self.unmet_needs.values())
+        return tuple(code for code in self.unmet_needs if self.unmet_needs[code] == most)
 
     @property
     def top_count(self) -> int:
-        """How often the top category came up this week."""
-        top = self.top_category
-        return self.unmet_needs.get(top, 0) if top else 0
+        """How often the top category (each of them, in a tie) came up this week."""
+        return max(self.unmet_needs.values(), default=0)
 
     @property
     def top_count_before(self) -> int:
-        """How often the top category came up the week before."""
-        top = self.top_category
-        return self.previous_unmet_needs.get(top, 0) if top else 0
+        """How often the single top category came up the week before (0 in a tie)."""
+        top = self.top_categories
+        return self.previous_unmet_needs.get(top[0], 0) if len(top) == 1 else 0
 
     @property
     def ratio(self) -> float | None:
@@ -88,8 +88,18 @@ class WeekSummary:
         }
 
 
-def _rank(code: str) -> int:
+def rank(code: str) -> int:
+    """A category's place in the catalogue (unknown codes last): the order of ties."""
     return CATEGORIES.index(code) if code in CATEGORIES else len(CATEGORIES)
+
+
+def by_count(counts: Counter[str] | dict[str, int]) -> dict[str, int]:
+    """Non-zero category counts, most frequent first (ties in catalogue order)."""
+    return {
+        code: counts[code]
+        for code in sorted(counts, key=lambda c: (-counts[c], rank(c)))
+        if counts[code]
+    }
 
 
 def summarize(
@@ -99,8 +109,8 @@ def summarize(
     appreciations: Counter[str] = Counter()
     needs: Counter[str] = Counter()
     per_day: dict[date, list[int]] = {}
-    if records.week is not None and records.first_day is not None:
-        for offset in range(7):
+    if not records.whole and records.first_day is not None and records.last_day is not None:
+        for offset in range((records.last_day - records.first_day).days + 1):
             per_day[records.first_day + timedelta(days=offset)] = [0, 0]
     started = {
         s["id"]: parse_utc_text(s["started_at"]).astimezone(tz).date() for s in records.sessions
@@ -124,7 +134,8 @@ def summarize(
         sessions=len(records.sessions),
         completed=sum(1 for s in records.sessions if s["completed"]),
         appreciations=dict(appreciations),
-        unmet_needs={code: needs[code] for code in sorted(needs, key=_rank)},
+        # Most frequent first: the order the log shows them in (ties: catalogue order).
+        unmet_needs=by_count(needs),
         responses=responses,
         validated_responses=validated,
         days=tuple(DayCount(day, a, n) for day, (a, n) in sorted(per_day.items())),

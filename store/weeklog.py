@@ -3,16 +3,13 @@ how each was answered, then the patterns. Markdown and HTML render this model.""
 
 from __future__ import annotations
 
-import tomllib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from store.labels import load_labels
-from store.records import Records
+from store.records import Records, answered_needs
 from store.summary import WeekSummary
 from store.timefmt import parse_utc_text
 
@@ -60,20 +57,13 @@ class WeekLog:
     suggestions: tuple[str, ...]
 
 
-@cache
-def _phrases() -> dict[str, Any]:
-    text = resources.files("store").joinpath("labels.toml").read_text("utf-8")
-    return tomllib.loads(text)
-
-
 def patterns_phrases() -> dict[str, str]:
     """The templates of the Patterns section."""
-    return dict(_phrases()["patterns"])
+    return load_labels().patterns
 
 
 def build_week_log(records: Records, summary: WeekSummary, tz: tzinfo | None = None) -> WeekLog:
     """Arrange one period's records into days and sessions, and phrase its patterns."""
-    labels = load_labels()
     by_session: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for entry in records.entries:
         by_session[entry["session_id"]].append(entry)
@@ -81,18 +71,14 @@ def build_week_log(records: Records, summary: WeekSummary, tz: tzinfo | None = N
     for session in records.sessions:
         started = parse_utc_text(session["started_at"]).astimezone(tz)
         days[started.date()].append(_session_log(session, by_session[session["id"]], started))
-    top = summary.top_category
+    title, suggestions = _suggestions(summary)
     return WeekLog(
         week=records.week,
         summary=summary,
         days=[DayLog(day, days[day]) for day in sorted(days)],
         patterns=_patterns(summary),
-        suggestions_title=(
-            patterns_phrases()["suggestions_title"].format(label=labels.category(top))
-            if top
-            else None
-        ),
-        suggestions=labels.suggestions.get(top, ()) if top else (),
+        suggestions_title=title,
+        suggestions=suggestions,
     )
 
 
@@ -101,35 +87,20 @@ def _session_log(
 ) -> SessionLog:
     labels = load_labels()
     appreciations: dict[str, list[str]] = defaultdict(list)
-    needs: list[dict[str, Any]] = []
     for entry in entries:
         if entry["kind"] == "appreciation":
             appreciations[entry["partner"]].append(entry["text"])
-        elif entry["kind"] == "unmet_need":
-            needs.append({"need": entry, "response": None})
-        elif entry["kind"] == "response":
-            # A response answers the latest need not yet answered in this session.
-            for slot in reversed(needs):
-                if slot["response"] is None:
-                    slot["response"] = entry
-                    break
-    lines = []
-    for slot in needs:
-        need, response = slot["need"], slot["response"]
-        if response is None:
-            answer = "no_response"
-        else:
-            answer = "validated" if response["validated"] else "dismissed"
-        lines.append(
-            NeedLine(
-                partner=need["partner"],
-                category_label=labels.category(need["category"]),
-                text=need["text"],
-                answer=answer,
-                responder=response["partner"] if response else None,
-                response_text=response["text"] if response else None,
-            )
+    lines = [
+        NeedLine(
+            partner=slot.need["partner"],
+            category_label=labels.category(slot.need["category"]),
+            text=slot.need["text"],
+            answer=slot.answer,
+            responder=slot.response["partner"] if slot.response else None,
+            response_text=slot.response["text"] if slot.response else None,
         )
+        for slot in answered_needs(entries)
+    ]
     return SessionLog(
         started, bool(session["completed"]), session["duration_s"], dict(appreciations), lines
     )
@@ -139,15 +110,48 @@ def _plural(count: int, one: str, many: str) -> str:
     return one if count == 1 else many
 
 
+def _quoted(codes: tuple[str, ...]) -> str:
+    labels = load_labels()
+    return labels.join([f'"{labels.category(code)}"' for code in codes])
+
+
+def _suggestions(summary: WeekSummary) -> tuple[str | None, tuple[str, ...]]:
+    """The suggestions for the top category; in a tie, the first suggestion of each."""
+    labels = load_labels()
+    top = summary.top_categories
+    if not top or summary.sessions == 0:
+        return None, ()
+    title = labels.patterns["suggestions_title"].format(labels=_quoted(top))
+    if len(top) == 1:
+        return title, labels.suggestions.get(top[0], ())
+    return title, tuple(labels.suggestions[code][0] for code in top if labels.suggestions.get(code))
+
+
+def ratio_words(appreciations: int, needs: int) -> str:
+    """"5 to 4", or "10 to 2, that is 5 to 1" when the counts divide evenly."""
+    phrases = patterns_phrases()
+    simplified = ""
+    if needs > 1 and appreciations and appreciations % needs == 0:
+        simplified = phrases["simplified"].format(ratio=appreciations // needs)
+    return f"{appreciations} to {needs}{simplified}"
+
+
 def _patterns(summary: WeekSummary) -> list[str]:
     labels = load_labels()
     phrases = patterns_phrases()
+    if summary.sessions == 0:
+        # No check-in is not "nobody felt brushed off": nobody was asked.
+        return [phrases["no_checkins_patterns"]]
     lines = []
-    top = summary.top_category
-    if top is None:
+    top, count = summary.top_categories, summary.top_count
+    times = phrases["once"] if count == 1 else phrases["times"].format(count=count)
+    if not top:
         lines.append(phrases["no_needs"])
+    elif len(top) > 1:
+        template = phrases["top_tie"] if summary.week is not None else phrases["top_tie_all"]
+        lines.append(template.format(times=times, labels=_quoted(top)))
     else:
-        before, count = summary.top_count_before, summary.top_count
+        before = summary.top_count_before
         if before == 0:
             change = phrases["change_new"]
         elif count > before:
@@ -158,24 +162,18 @@ def _patterns(summary: WeekSummary) -> list[str]:
             change = phrases["change_same"]
         template = phrases["top"] if summary.week is not None else phrases["top_all"]
         lines.append(
-            template.format(
-                label=labels.category(top),
-                count=count,
-                times=_plural(count, "time", "times"),
-                change=change,
-            )
+            template.format(label=labels.category(top[0]), times=times, change=change)
         )
     appreciations, needs = summary.total_appreciations, summary.total_unmet_needs
     note = labels.ratio_note
     if needs:
-        ratio = appreciations / needs
-        verdict = phrases["above"] if ratio >= labels.research_ratio else phrases["below"]
+        verdict = (
+            phrases["above"] if appreciations / needs >= labels.research_ratio else phrases["below"]
+        )
+        simplified = ratio_words(appreciations, needs).removeprefix(f"{appreciations} to {needs}")
         lines.append(
             phrases["ratio"].format(
-                appreciations=appreciations,
-                needs=needs,
-                ratio=f"{ratio:.1f}".rstrip("0").rstrip("."),
-                note=note,
+                appreciations=appreciations, needs=needs, simplified=simplified, note=note
             )
             + " "
             + verdict

@@ -48,3 +48,21 @@ def local_day_start(day: date, tz: tzinfo | None = None) -> datetime:
     """Local midnight starting `day`, as an aware datetime (system zone when tz is None)."""
     midnight = datetime.combine(day, time())
     return midnight.replace(tzinfo=tz) if tz is not None else midnight.astimezone()
+
+
+def week_parts(week: str) -> tuple[int, int]:
+    """The year and number of an ISO week: "2026-W07" -> (2026, 7)."""
+    monday, _ = parse_week(week)
+    year, number, _ = monday.isocalendar()
+    return year, number
+
+
+def weeks_ending(last_week: str, count: int) -> list[str]:
+    """`count` ISO weeks, oldest first, the last of them `last_week`."""
+    monday, _ = parse_week(last_week)
+    return [week_of(monday - timedelta(days=7 * back)) for back in range(count - 1, -1, -1)]
+
+
+def last_days(today: date, count: int = 7) -> tuple[date, date]:
+    """The first and last local day of the `count` days ending with `today`."""
+    return today - timedelta(days=count - 1), today

@@ -6,6 +6,7 @@ import json
 import resource
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -45,7 +46,7 @@ def test_export_json_to_stdout_and_md_by_default(
     status, out, _ = run(capsys, "export", "--db", str(db), "--week", WEEK, "--format", "json")
     assert status == 0 and json.loads(out)["summary"]["sessions"] == 3
     status, out, _ = run(capsys, "export", "--db", str(db), "--week", WEEK)
-    assert status == 0 and out.startswith("# Our check-ins: week 7 of 2026")
+    assert status == 0 and out.startswith("# Ana and Ben: week 7 of 2026")
 
 
 def test_export_uses_the_configured_database(
@@ -77,6 +78,9 @@ def test_export_to_a_file_then_import_it_elsewhere(
     [
         (["export", "--week", "2026-7"], "is not in the form YYYY-Www"),
         (["export", "--week", WEEK, "--all"], "either --week or --all"),
+        (["export", "--weeks", "8", "--all"], "either --weeks or --all"),
+        (["export", "--weeks", "0"], "0 is not in the range x>=1"),
+        (["trends", "--weeks", "0"], "0 is not in the range x>=1"),
         (["import", "missing.json"], "cannot read missing.json"),
     ],
 )
@@ -158,3 +162,33 @@ def test_a_full_disk_leaves_the_previous_export_untouched(tmp_path: Path) -> Non
     assert finished.stderr.count("\n") == 1
     assert target.read_text() == "last week's good backup"
     assert [p.name for p in target.parent.iterdir()] == ["backup.json"]
+
+
+def test_importing_another_couples_log_asks_for_force_and_says_whose_it_is(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from typed_helpers import evening_answers, typed_checkin
+
+    theirs = tmp_path / "theirs.db"
+    typed_checkin(theirs, evening_answers(ana_need="distracted"), date(2026, 2, 10),
+                  partners="Kim,Lee")
+    backup = tmp_path / "kim-and-lee.json"
+    assert run(capsys, "export", "--db", str(theirs), "--all", "--format", "json",
+               "-o", str(backup))[0] == 0
+    before = run(capsys, "export", "--db", str(db), "--all", "--format", "json")[1]
+    status, out, err = run(capsys, "import", str(backup), "--db", str(db))
+    assert status == 2 and out == "" and err.count("\n") == 1 and "Traceback" not in err
+    assert f"{backup} is the log of Kim and Lee, but this database is Ana and Ben's" in err
+    assert "pass --force" in err
+    assert run(capsys, "export", "--db", str(db), "--all", "--format", "json")[1] == before
+    status, out, _ = run(capsys, "import", str(backup), "--db", str(db), "--force")
+    assert status == 0 and "Imported 1 sessions and 4 entries" in out
+
+
+def test_importing_our_own_backup_needs_no_force(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    backup = tmp_path / "ours.json"
+    run(capsys, "export", "--db", str(db), "--week", WEEK, "--format", "json", "-o", str(backup))
+    status, out, _ = run(capsys, "import", str(backup), "--db", str(db))
+    assert status == 0 and "Imported 0 sessions" in out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -84,3 +86,82 @@ def test_forget_on_a_missing_database_is_a_clear_error(
     status, _, err = run(capsys, "forget", "--all", "--yes", "--db", str(tmp_path / "none.db"))
     assert status == 2 and "no check-in database at" in err
     assert not (tmp_path / "none.db").exists()
+
+
+def test_forget_an_empty_week_says_there_was_nothing_to_delete(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, _ = run(capsys, "forget", "--week", "2026-W20", "--yes", "--db", str(db))
+    assert status == 0
+    assert out.strip() == "There were no check-ins in 2026-W20; nothing was deleted."
+    assert SENTINEL in _disk(db) and b"last week stays" in _disk(db)
+    # Without --yes it does not ask about deleting nothing.
+    status, out, _ = run(capsys, "forget", "--week", "2026-W20", "--db", str(db))
+    assert status == 0 and "nothing was deleted" in out and "[y/N]" not in out
+
+
+def _recovery_file(db: Path, text: str) -> Path:
+    """What a check-in leaves when its database stays locked: the real SafeStore's file."""
+    from voice.checkin.safe_store import SafeStore
+    from voice.config import data_dir
+
+    holder = sqlite3.connect(db)
+    holder.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    try:
+        safe = SafeStore(open_store(db, busy_timeout_s=0.05), recovery_dir=data_dir(),
+                         warn=lambda _: None)
+        session = safe.begin_session(("Ana", "Ben"), "text")
+        safe.log_entry(session, partner="Ana", kind="appreciation", text=text)
+        safe.end_session(session, completed=True, duration_s=30.0)
+        safe.close()
+    finally:
+        holder.rollback()
+        holder.close()
+    assert safe.recovery_file is not None and text.encode() in safe.recovery_file.read_bytes()
+    return safe.recovery_file
+
+
+def _to_last_week(recovery: Path) -> None:
+    document = json.loads(recovery.read_text())
+    for row in document["sessions"] + document["entries"]:
+        for key in ("started_at", "ended_at", "at"):
+            if row.get(key):
+                moved = datetime.fromisoformat(row[key]) - timedelta(days=7)
+                row[key] = moved.strftime("%Y-%m-%dT%H:%M:%SZ")
+    recovery.write_text(json.dumps(document))
+
+
+def test_forget_all_removes_the_recovery_files_too(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    recovery = _recovery_file(db, "recovered-okapi words")
+    status, out, _ = run(capsys, "forget", "--all", "--yes", "--db", str(db))
+    assert status == 0 and "Deleted 2 check-ins and 1 from recovery files" in out
+    assert not recovery.exists()
+    assert list(recovery.parent.glob("checkin-recovery-*.json")) == []
+
+
+def test_forget_a_week_takes_its_check_ins_out_of_the_recovery_files(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    this_week = _recovery_file(db, "said this week")
+    last_week = _recovery_file(db, "said last week")
+    _to_last_week(last_week)
+    status, out, _ = run(capsys, "forget", "--week", current_week(), "--yes", "--db", str(db))
+    assert status == 0 and "Deleted 1 check-in and 1 from recovery files" in out
+    assert not this_week.exists()
+    assert b"said last week" in last_week.read_bytes()
+    # What is left still imports, and brings back only last week's words.
+    status, out, _ = run(capsys, "import", str(last_week), "--db", str(db))
+    assert status == 0 and "Imported 1 sessions and 1 entries" in out
+
+
+def test_forget_a_week_with_only_recovered_check_ins_deletes_those(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty.db"
+    open_store(empty).close()
+    recovery = _recovery_file(empty, "only in the recovery file")
+    status, out, _ = run(capsys, "forget", "--week", current_week(), "--yes", "--db", str(empty))
+    assert status == 0 and "Deleted 0 check-ins and 1 from recovery files" in out
+    assert not recovery.exists()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from voice.listen.service_unit import unit_text
+from voice.listen.service_unit import running_as_service, unit_settings, unit_text
 
 PYTHON_DIR = str(Path(sys.executable).parent)
 
@@ -48,6 +48,23 @@ def test_percent_signs_are_not_taken_for_systemd_specifiers() -> None:
     text = unit_text(["/srv/100%/checkin", "listen"], {"CHECKIN_DB": "/data/50% off.db"})
     assert "ExecStart=/srv/100%%/checkin listen" in text
     assert 'Environment="CHECKIN_DB=/data/50%% off.db"' in text
+
+
+def test_the_units_settings_read_back_as_systemd_reads_them() -> None:
+    text = unit_text(["/opt/check in/bin/checkin", "listen"],
+                     {"CHECKIN_DB": "/data/50% off.db", "XDG_DATA_HOME": "/home/ana/.local/share"})
+    settings = unit_settings(text)
+    assert settings.command == ["/opt/check in/bin/checkin", "listen"]
+    assert settings.environment["CHECKIN_DB"] == "/data/50% off.db"
+    assert settings.environment["XDG_DATA_HOME"] == "/home/ana/.local/share"
+    assert settings.environment["PYTHONUNBUFFERED"] == "1"
+    assert settings.standard_output == "journal"  # systemd's default: the journal
+
+
+def test_a_service_is_known_by_what_systemd_sets() -> None:
+    assert running_as_service({"INVOCATION_ID": "5d1c0b2a9e8f4c7b8a6d3e2f1a0b9c8d"})
+    assert running_as_service({"JOURNAL_STREAM": "8:424242"})
+    assert not running_as_service({"HOME": "/home/ana", "TERM": "xterm"})
 
 
 def test_dry_run_prints_the_unit_for_this_installation(tmp_path: Path) -> None:

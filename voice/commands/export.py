@@ -40,9 +40,14 @@ db_option = options.db_option(
 
 @click.command("export")
 @click.option(
-    "--week", callback=validate_week, metavar="YYYY-Www", help="ISO week (default: this week)."
+    "--week", callback=validate_week, metavar="YYYY-Www",
+    help="ISO week (default: this week; while it has no check-in yet, the week just ended).",
 )
-@click.option("--all", "all_weeks", is_flag=True, help="Export every week.")
+@click.option(
+    "--weeks", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
+    help="The N weeks ending with --week, with their trends (md, html and json).",
+)
+@click.option("--all", "all_weeks", is_flag=True, help="Export every week, with their trends.")
 @click.option(
     "--format",
     "fmt",
@@ -60,23 +65,30 @@ db_option = options.db_option(
 )
 @db_option
 def command(
-    week: str | None, all_weeks: bool, fmt: str, output: Path | None, db: Path | None
+    week: str | None, weeks: int, all_weeks: bool, fmt: str, output: Path | None,
+    db: Path | None,
 ) -> None:
     """Export the weekly log: a readable md/html log, csv rows or a json backup.
 
     \b
     Example:
       checkin export --week 2026-W07 --format html -o week7.html
+      checkin export --format html --weeks 8 -o trends.html
       checkin export --all --format json -o backup.json
     """
     from store import open_store
-    from store.exporting import export_week
+    from store.exporting import export
     from store.privacy import write_private_file
 
     if week is not None and all_weeks:
         raise click.UsageError("give either --week or --all, not both")
+    if weeks > 1 and all_weeks:
+        raise click.UsageError("give either --weeks or --all, not both")
     with open_store(database_path(db), create=False) as store:
-        text = export_week(store, week, fmt, all_weeks=all_weeks)
+        done = export(store, fmt, week=week, weeks=weeks, all_weeks=all_weeks)
+    text = done.text
+    if done.note:
+        click.echo(f"checkin: {done.note}", err=True)
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()

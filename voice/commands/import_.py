@@ -11,11 +11,14 @@ from voice.commands.export import database_path, db_option
 
 @click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True,
+              help="Import an export that names other partners than this database's.")
 @db_option
-def command(file: Path, db: Path | None) -> None:
+def command(file: Path, force: bool, db: Path | None) -> None:
     """Merge a json export into the database; importing it twice adds nothing.
 
-    A malformed file changes nothing.
+    A malformed file changes nothing. An export from another couple (other
+    partner names) is refused unless you pass --force.
 
     \b
     Example:
@@ -31,7 +34,7 @@ def command(file: Path, db: Path | None) -> None:
             f"cannot read {file}: {error.strerror}; give the path of a json export"
         ) from None
     with open_store(database_path(db)) as store:
-        result = import_export(store, data, source=str(file))
+        result = import_export(store, data, source=str(file), same_couple=not force)
     click.echo(
         f"Imported {result.sessions_added} sessions and {result.entries_added} entries "
         f"({result.sessions_present} sessions and {result.entries_present} entries "

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
@@ -15,10 +16,75 @@ from voice.commands.options import audio_options
 
 if TYPE_CHECKING:
     from audio.source import FrameSource
+    from voice.checkin.session import CheckinStore, Turn
 
 
 def _now() -> datetime:
     return datetime.now().astimezone()
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def answers_hidden(conversation: TextIO) -> bool:
+    """Whether what the partners say must stay off the output.
+
+    A service's output goes to the system journal, and a pipe or a file to
+    wherever it is kept: the words belong in the database only, where `forget`
+    can reach them. Only a person's own terminal shows them.
+    """
+    from voice.listen.service_unit import running_as_service
+
+    return (
+        running_as_service()
+        or not _is_terminal(sys.stdout)
+        or not _is_terminal(conversation)
+    )
+
+
+class EventStore:
+    """The check-in store, telling one event line per check-in ("check-in saved: 4 entries")."""
+
+    def __init__(self, store: CheckinStore, tell: Callable[[str], None]) -> None:
+        self.store = store
+        self.tell = tell
+        self.entries = 0
+
+    def begin_session(self, partners: tuple[str, str], engine: str) -> int:
+        self.entries = 0
+        return self.store.begin_session(partners, engine)
+
+    def log_entry(self, session_id: int, **fields: Any) -> Any:
+        done = self.store.log_entry(session_id, **fields)
+        self.entries += 1
+        return done
+
+    def end_session(self, session_id: int, *, completed: bool, duration_s: float) -> Any:
+        done = self.store.end_session(session_id, completed=completed, duration_s=duration_s)
+        kept = getattr(self.store, "recovery_file", None)
+        where = f"kept in {kept}" if kept else "saved"
+        state = "" if completed else " (not completed)"
+        entries = "1 entry" if self.entries == 1 else f"{self.entries} entries"
+        self.tell(f"check-in {where}{state}: {entries}")
+        return done
+
+
+def without_answers(summary: dict[str, Any]) -> dict[str, Any]:
+    """A `--json` summary with what the partners said left out (kinds and times stay)."""
+    from voice.checkin.session import ASSISTANT
+
+    return {
+        **summary,
+        "entries": [{k: v for k, v in e.items() if k != "text"} for e in summary["entries"]],
+        "turns": [
+            turn if turn["speaker"] == ASSISTANT else {k: v for k, v in turn.items() if k != "text"}
+            for turn in summary["turns"]
+        ],
+    }
 
 
 def _reopen_microphone(spec: str | None) -> FrameSource:
@@ -68,6 +134,7 @@ def command(
       checkin listen --partners Ana,Sam
       checkin listen --once --replies wake.wav a1.wav a2.wav --mute --json
     """
+    from voice.checkin.session import ASSISTANT
     from voice.config import load_config, with_flags
     from voice.listen.lines import load_lines
     from voice.listen.loop import ListenLoop
@@ -91,12 +158,18 @@ def command(
     )
     console = Console(as_json)
     status = StatusLine(sys.stderr)
+    # The loop's state changes reach the journal through CHECKIN_LOG (the unit sets it).
+    private = answers_hidden(console.stream)
 
     def show(text: str) -> None:
         status.print_line(text, console.stream)
 
     def tell(text: str) -> None:
         status.print_line(f"checkin: {text}", sys.stderr)
+
+    def show_turn(turn: Turn) -> None:
+        if not private or turn.speaker == ASSISTANT:
+            show(f"{turn.speaker}: {turn.text}")
 
     files = reply_files(use_replies, replies)
     try:
@@ -110,7 +183,7 @@ def command(
                 meanwhile=lambda: detectors.append(
                     WakeDetector(config.wake_phrase, sensitivity=sensitivity)
                 ),
-                on_turn=lambda turn: show(f"{turn.speaker}: {turn.text}"),
+                on_turn=show_turn,
                 status=status.show,
                 patient=config.patient,
             )
@@ -124,7 +197,8 @@ def command(
             live_mic = audio_in is None and not files
             loop = ListenLoop(
                 edges, detectors[0],
-                config.partners, spoken.store, load_lines(config.wake_phrase),
+                config.partners, EventStore(spoken.store, tell) if private else spoken.store,
+                load_lines(config.wake_phrase),
                 weekly_summary=lambda: weekly_summary_text(store, _now()),
                 earcons=not quiet,
                 reminder=reminder,
@@ -139,6 +213,8 @@ def command(
         status.clear()
     if as_json:
         for result in results:
-            click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+            summary = result.to_json()
+            click.echo(json.dumps(without_answers(summary) if private else summary,
+                                  ensure_ascii=False))
     elif not results:
         click.echo("The input ended before a check-in ran.")
