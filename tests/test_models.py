@@ -117,3 +117,12 @@ def test_language_comes_from_the_name_or_readme(tmp_path) -> None:
     (readme_only / "README").write_text("Small Korean for Vosk (Android, RPi)\n")
     assert models.model_language(readme_only) == "ko"
     assert models.model_language(tmp_path / "mystery") == "unknown"
+
+
+def test_model_list_shows_the_whisper_model_the_install_brings(capsys) -> None:
+    pytest.importorskip("faster_whisper")
+    main(["model", "list"])
+    lines = capsys.readouterr().out.splitlines()
+    whisper = [line.split("\t") for line in lines if line.startswith("whisper\t")]
+    assert whisper and whisper[0][1] == "tiny.en" and whisper[0][2] == "en"
+    assert Path(whisper[0][4], "model.bin").is_file()

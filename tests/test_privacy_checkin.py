@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from spoken_helpers import ReplyBank
 
 REPO = Path(__file__).resolve().parent.parent
@@ -84,7 +86,10 @@ def test_a_whole_check_in_makes_no_connection_and_keeps_no_audio(
                   if p.suffix.lower() in AUDIO_SUFFIXES]
     assert kept_audio == []
     # The TTS worker's temporary prompts are gone too (PulseAudio may leave an empty runtime dir).
-    assert [p for p in scratch.rglob("*") if p.is_file()] == []
+    # onnxruntime (Whisper's VAD) writes one stamp, `.ses`: a launch time and a random id, no
+    # audio and no words; test_native_code_makes_no_connection shows it never leaves the box.
+    left = [p for p in scratch.rglob("*") if p.is_file() and p.name != ".ses"]
+    assert left == []
     with sqlite3.connect(db) as connection:
         tables = [row[0] for row in connection.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table'")]
@@ -96,3 +101,21 @@ def test_a_whole_check_in_makes_no_connection_and_keeps_no_audio(
                     f'SELECT count(*) FROM "{table}" WHERE typeof("{column[1]}") = \'blob\''
                 ).fetchone()[0]
                 assert blobs == 0, (table, column[1])
+
+
+@pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
+def test_native_code_makes_no_connection(tmp_path: Path) -> None:
+    """The Python-level block above cannot see C++ sockets (onnxruntime carries a telemetry
+    SDK): strace watches every connect() of the default ear's process tree instead."""
+    trace = tmp_path / "trace.txt"
+    wav = Path(__file__).parent / "data" / "real_speech" / "goforward.wav"
+    run = subprocess.run(
+        ["strace", "-f", "-e", "trace=connect", "-o", str(trace),
+         sys.executable, "-m", "voice", "transcribe", str(wav)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "Whisper" in run.stderr
+    network = [line for line in trace.read_text().splitlines()
+               if "connect(" in line and "AF_UNIX" not in line and "resumed" not in line]
+    assert network == []

@@ -115,7 +115,12 @@ def test_name_pronunciations_follow_spelling() -> None:
     assert guess_phones("123") == ""
 
 
-def test_auto_without_vosk_model_picks_pocketsphinx_and_says_why() -> None:
+def test_auto_without_whisper_or_vosk_picks_pocketsphinx_and_says_why(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from voice.recognizers import registry
+
+    monkeypatch.setattr(registry, "ENGINES", [e for e in registry.ENGINES if e.name != "whisper"])
     recognizer, why = load_recognizer("auto")
     assert recognizer.name == "pocketsphinx"
     assert "no Vosk model is installed" in why

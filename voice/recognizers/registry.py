@@ -60,6 +60,14 @@ class Engine:
 
 ENGINES: list[Engine] = [
     Engine(
+        name="whisper",
+        summary="Whisper tiny.en (faster-whisper, int8 on the CPU), from an installed package",
+        load="voice.recognizers.whisper:load",
+        locate="voice.recognizers.whisper:locate",
+        auto_rank=0,
+        model_key="whisper_model",
+    ),
+    Engine(
         name="vosk",
         summary="Vosk (Kaldi), when a Vosk model is installed",
         load="voice.recognizers.vosk_backend:load",
