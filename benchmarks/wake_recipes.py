@@ -21,7 +21,8 @@ CONDITIONS = (CLEAN, NOISY, SLOW, FAST)
 
 @dataclass(frozen=True)
 class Voice:
-    """A TTS voice: `engine` is "flite" or "espeak"; `name` its voice (e.g. "slt", "en-us+f3")."""
+    """A TTS voice: `engine` is "flite", "espeak" or "festival"; `name` its voice (e.g. "slt",
+    "en-us+f3", "kal_diphone")."""
 
     engine: str
     name: str

