@@ -21,6 +21,7 @@ GROUPS = {
     "store": "benchmarks.store_io",
     "pipeline": "benchmarks.pipeline",
     "startup": "benchmarks.startup",
+    "reply": "benchmarks.reply_latency",
 }
 """Figure groups, in the order they are printed; each module has `run(settings)`."""
 

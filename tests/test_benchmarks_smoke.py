@@ -57,3 +57,16 @@ def test_startup_figure_sits_beside_a_bare_python() -> None:
     assert figure["name"] == "`checkin --help` CPU"
     assert len(figure["values"]["app_s"]) == len(figure["values"]["bare_s"]) >= 3
     assert all(seconds > 0 for seconds in figure["values"]["bare_s"])
+
+
+def test_reply_latency_is_measured_on_the_wall_clock_for_each_engine() -> None:
+    result = run_benchmarks("--only", "reply", "--json")
+
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)["figures"]
+    assert [figure["name"].rsplit(", ", 1)[1] for figure in figures] == ["whisper", "pocketsphinx"]
+    for figure in figures:
+        assert figure["reason"] is None, figure["reason"]
+        latencies = figure["values"]["latencies_s"]
+        # Each reply waits at least the audio clock's end-of-turn pause plus some compute.
+        assert len(latencies) >= 3 and all(value > 0.5 for value in latencies)
