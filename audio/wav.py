@@ -140,7 +140,33 @@ def wav_header(data_bytes: int, rate: int = SAMPLE_RATE) -> bytes:
 
 
 def _convert_hint(path: Path) -> str:
+    """For a WAV that sox reads (another codec or sample width): a sox command that works."""
     return f"convert it with: sox {path} -b 16 {path.with_name(path.stem + '-16bit.wav')}"
+
+
+_OTHER_FORMATS = (
+    (lambda head: head[:3] == b"ID3" or (head[:1] == b"\xff" and head[1:2] >= b"\xe0"), "an MP3"),
+    (lambda head: head[:4] == b"OggS", "an Ogg"),
+    (lambda head: head[:4] == b"fLaC", "a FLAC"),
+    (lambda head: head[4:8] == b"ftyp", "an MP4 (M4A)"),
+    (lambda head: head[:4] == b"\x1aE\xdf\xa3", "a WebM (Matroska)"),
+)
+"""Audio that is often renamed .wav: sox cannot read most of it, ffmpeg reads all of it."""
+
+
+def _not_a_wav(path: Path, data: bytes) -> AudioError:
+    """What a file without a RIFF/WAVE header is, and a command that really converts it."""
+    command = f"ffmpeg -i {path} -ar 16000 -ac 1 {path.with_name(path.stem + '-16k.wav')}"
+    for looks_like, name in _OTHER_FORMATS:
+        if looks_like(data[:12]):
+            return AudioError(
+                f"{path} is {name} file, not a WAV (only its name says .wav); convert it "
+                f"with: {command} (Debian: sudo apt install ffmpeg)"
+            )
+    return AudioError(
+        f"{path} is not a WAV file (no RIFF/WAVE header); if it is audio in another format, "
+        f"convert it with: {command}"
+    )
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -167,13 +193,13 @@ def _parse_riff(path: Path, data: bytes, warnings: list[str]) -> tuple[_Format, 
                 f"{path} is truncated (header cut short at {len(data)} bytes); "
                 "record or export the WAV again"
             )
-        raise AudioError(f"{path} is not a WAV file (no RIFF/WAVE header); {_convert_hint(path)}")
+        raise _not_a_wav(path, data)
     if data[:4] in (b"RIFX", b"RF64", b"BW64") and data[8:12] == b"WAVE":
         raise AudioError(
             f"{path} is a {data[:4].decode()} WAV, which is not supported; {_convert_hint(path)}"
         )
     if data[:4] != b"RIFF" or data[8:12] != b"WAVE":
-        raise AudioError(f"{path} is not a WAV file (no RIFF/WAVE header); {_convert_hint(path)}")
+        raise _not_a_wav(path, data)
 
     fmt: _Format | None = None
     payload: bytes | None = None

@@ -86,7 +86,10 @@ def export(
     if fmt == "csv":
         return Export(render_csv(records), week, note)
     if fmt == "json":
-        return Export(render_json(records, summarize(records, tz=tz), trends), week, note)
+        from store.corrections import corrections_of
+
+        fixes = corrections_of(store, [session["uuid"] for session in records.sessions])
+        return Export(render_json(records, summarize(records, tz=tz), trends, fixes), week, note)
     logs = _week_logs(store, records, span if several else [week or ""], tz)
     title = _title(store, records, span, all_weeks)
     if fmt == "md":

@@ -51,7 +51,9 @@ def import_export(
         ) from None
     if same_couple:
         _check_couple(store, sessions, source)
-    return _merge(store, sessions, entries)
+    from store.corrections import read_corrections
+
+    return _merge(store, sessions, entries, read_corrections(data, source))
 
 
 def _check_couple(store: Store, sessions: list[dict[str, Any]], source: str) -> None:
@@ -188,7 +190,8 @@ def _entry(row: Any, where: str) -> dict[str, Any]:
 
 
 def _merge(
-    store: Store, sessions: list[dict[str, Any]], entries: list[dict[str, Any]]
+    store: Store, sessions: list[dict[str, Any]], entries: list[dict[str, Any]],
+    corrections: list[dict[str, Any]] | None = None,
 ) -> ImportResult:
     conn = store.conn
     with store.write():
@@ -196,6 +199,9 @@ def _merge(
             row[0]: row[1] for row in conn.execute("SELECT uuid, id FROM sessions").fetchall()
         }
         entry_uuids = {row[0] for row in conn.execute("SELECT uuid FROM entries").fetchall()}
+        from store.corrections import merge_corrections  # deleted entries stay deleted
+
+        entry_uuids |= merge_corrections(conn, corrections or [], entries)
         sessions_added = 0
         for session in sessions:
             if session["uuid"] in session_ids:

@@ -148,3 +148,13 @@ def _stable_uuids(db: sqlite_utils.Database) -> None:
     db.conn.executemany("UPDATE entries SET uuid = ? WHERE id = ?", updates)
     sessions.create_index(["uuid"], index_name="sessions_uuid", unique=True)
     entries.create_index(["uuid"], index_name="entries_uuid", unique=True)
+
+
+@migration(4, "corrections: entries deleted or edited after they were logged (store/corrections)")
+def _corrections(db: sqlite_utils.Database) -> None:
+    db.execute(
+        "CREATE TABLE corrections (id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, "
+        "entry_uuid TEXT NOT NULL, session_uuid TEXT NOT NULL, at TEXT NOT NULL, "
+        "action TEXT NOT NULL, reason TEXT)"
+    )
+    db.execute("CREATE INDEX corrections_session_uuid ON corrections (session_uuid)")

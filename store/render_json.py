@@ -10,7 +10,8 @@ from store.summary import WeekSummary
 from store.trends import Trends
 
 
-def render_json(records: Records, summary: WeekSummary, trends: Trends | None = None) -> str:
+def render_json(records: Records, summary: WeekSummary, trends: Trends | None = None,
+                corrections: list[dict[str, Any]] | None = None) -> str:
     """{"week", "from", "to", "sessions", "entries", "summary"}; every column of every row.
 
     An export of several weeks adds "trends" (import ignores it: it is derived).
@@ -25,4 +26,7 @@ def render_json(records: Records, summary: WeekSummary, trends: Trends | None = 
     }
     if trends is not None:
         document["trends"] = trends.as_json()
+    if corrections:
+        # Entries deleted or edited by hand or in the check-in (store/corrections.py).
+        document["corrections"] = corrections
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

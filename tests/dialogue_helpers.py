@@ -6,7 +6,17 @@ from dataclasses import dataclass, field
 
 from intents.matcher import Match
 from voice.checkin import dialogue
-from voice.checkin.dialogue import Action, End, Event, Heard, Listen, Log, Say, Silence
+from voice.checkin.dialogue import (
+    Action,
+    End,
+    Event,
+    Heard,
+    Listen,
+    Log,
+    Retract,
+    Say,
+    Silence,
+)
 from voice.checkin.script import Script, load_script
 
 PARTNERS = ("Ana", "Sam")
@@ -28,11 +38,13 @@ def variants(key: str, **names: str) -> set[str]:
 
 
 def turn_discipline_holds(actions: list[Action]) -> bool:
-    """A batch is Say/Log actions, then exactly one Listen or End, then nothing."""
+    """A batch is Say/Log/Retract actions, then exactly one Listen or End, then nothing."""
     if not actions:
         return False
     *leading, last = actions
-    return isinstance(last, (Listen, End)) and all(isinstance(a, (Say, Log)) for a in leading)
+    return isinstance(last, (Listen, End)) and all(
+        isinstance(a, (Say, Log, Retract)) for a in leading
+    )
 
 
 @dataclass

@@ -168,7 +168,7 @@ def _valid_bytes() -> bytes:
 
 BAD_FILES: dict[str, tuple[bytes, str]] = {
     "empty": (b"", "is empty"),
-    "not-riff": (b"ID3\x03\x00" + bytes(100), "not a WAV file"),
+    "not-riff": (b"ID3\x03\x00" + bytes(100), "an MP3 file, not a WAV"),
     "text": (b"hello, this is a text file\n", "not a WAV file"),
     "truncated-header": (b"RIFF\x10\x00", "truncated"),
     "riff-without-fmt": (b"RIFF" + struct.pack("<I", 4) + b"WAVE", "no fmt chunk"),

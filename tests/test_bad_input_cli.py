@@ -158,7 +158,7 @@ def test_a_corrupt_database_is_refused_and_never_modified(
     [
         ("partners = [\"Ana\"\n", "not valid TOML"),
         ("partners = 5\n", "partners"),
-        ("engine = \"whisper\"\n", "engine"),
+        ("engine = \"dragon\"\n", "engine"),
     ],
     ids=["syntax", "partners-type", "engine-value"],
 )

@@ -74,7 +74,7 @@ def test_precedence_flag_over_environment_over_file_over_default(
 
 
 def test_a_bad_config_value_is_one_line_naming_key_and_file(isolated_home: Path) -> None:
-    path = write_config(isolated_home, 'engine = "whisper"\n')
+    path = write_config(isolated_home, 'engine = "dragon"\n')
     result = checkin("doctor")
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
@@ -84,7 +84,7 @@ def test_a_bad_config_value_is_one_line_naming_key_and_file(isolated_home: Path)
 
 
 def test_debug_shows_the_traceback(isolated_home: Path) -> None:
-    write_config(isolated_home, 'engine = "whisper"\n')
+    write_config(isolated_home, 'engine = "dragon"\n')
     result = checkin("--debug", "doctor")
     assert result.returncode != 0
     assert "Traceback" in result.stderr
@@ -98,10 +98,12 @@ def test_bad_partners_exit_2_with_one_line(partners: str) -> None:
     assert "partners" in result.stderr
 
 
-def test_doctor_reports_the_builtin_recognizer_and_exits_0() -> None:
+def test_doctor_reports_the_default_recognizer_and_exits_0() -> None:
     result = checkin("doctor")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "PocketSphinx" in result.stdout
+    # The default install brings Whisper tiny.en; PocketSphinx is listed as the fallback.
+    assert "recognizer:  Using Whisper" in result.stdout
+    assert "pocketsphinx" in result.stdout
     assert "ok: the app can run" in result.stdout
 
 

@@ -11,18 +11,24 @@ from pathlib import Path
 import numpy as np
 
 from audio.wav import read_wav
+from voice.checkin.script import load_script
 
 
 def test_demo_records_the_whole_conversation_and_keeps_the_couples_data_clean(
     tmp_path: Path, isolated_home: Path
 ) -> None:
     out = tmp_path / "demo.wav"
+    # No speaker, whatever this machine has: PortAudio cannot load (a stand-in sounddevice).
+    fake = tmp_path / "no-portaudio"
+    fake.mkdir()
+    (fake / "sounddevice.py").write_text('raise OSError("PortAudio library not found")\n')
+    path = os.pathsep.join(filter(None, [str(fake), os.environ.get("PYTHONPATH")]))
     result = subprocess.run(
-        [sys.executable, "-m", "voice", "demo", "--out", str(out), "--json"],
+        [sys.executable, "-m", "voice", "demo", "--out", str(out), "--json", "--play"],
         capture_output=True,
         text=True,
         timeout=300,
-        env=dict(os.environ),
+        env=dict(os.environ, PYTHONPATH=path),
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
@@ -33,7 +39,22 @@ def test_demo_records_the_whole_conversation_and_keeps_the_couples_data_clean(
     assert kinds[:2] == [("Ana", "appreciation"), ("Sam", "appreciation")]
     assert ("Ana", "unmet_need") in kinds and ("Sam", "unmet_need") in kinds
     responses = [e["validated"] for e in summary["entries"] if e["kind"] == "response"]
-    assert responses == [True, False]  # Sam acknowledges; Ana brushes it off and is coached
+    # Sam acknowledges; Ana brushes it off, is coached by name, and tries again.
+    assert responses == [True, False, True]
+    assistant = [t["text"] for t in summary["turns"] if t["speaker"] == "assistant"]
+    script = load_script()
+    coached = {v.format(partner="Ana", other="Sam") for v in script.variants("coach_dismissal")}
+    sharer = {v.format(partner="Ana", other="Sam") for v in script.variants("validate_sharer")}
+    assert set(assistant) & coached and set(assistant) & sharer
+
+    # It ends with the next step, and says what it did in plain words.
+    lines = result.stderr.strip().splitlines()
+    assert "checkin setup" in lines[-1] and "checkin listen" in lines[-1]
+    assert f"{len(summary['entries'])} entries were logged" in result.stderr
+    # --play with no speaker: no advice about options demo does not have.
+    warning = next(line for line in lines if "speaker" in line and "warning" in line)
+    assert str(out) in warning
+    assert not any(flag in result.stderr for flag in ("--speaker", "--say-to", "--mute"))
 
     # The transcript (stderr with --json) shows both sides.
     assert "Ana:" in result.stderr and "Sam:" in result.stderr and "assistant:" in result.stderr

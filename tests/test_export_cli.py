@@ -182,7 +182,7 @@ def test_importing_another_couples_log_asks_for_force_and_says_whose_it_is(
     assert "pass --force" in err
     assert run(capsys, "export", "--db", str(db), "--all", "--format", "json")[1] == before
     status, out, _ = run(capsys, "import", str(backup), "--db", str(db), "--force")
-    assert status == 0 and "Imported 1 sessions and 4 entries" in out
+    assert status == 0 and "Imported 1 session and 4 entries" in out
 
 
 def test_importing_our_own_backup_needs_no_force(

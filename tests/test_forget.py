@@ -153,7 +153,7 @@ def test_forget_a_week_takes_its_check_ins_out_of_the_recovery_files(
     assert b"said last week" in last_week.read_bytes()
     # What is left still imports, and brings back only last week's words.
     status, out, _ = run(capsys, "import", str(last_week), "--db", str(db))
-    assert status == 0 and "Imported 1 sessions and 1 entries" in out
+    assert status == 0 and "Imported 1 session and 1 entry" in out
 
 
 def test_forget_a_week_with_only_recovered_check_ins_deletes_those(

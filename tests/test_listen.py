@@ -119,7 +119,7 @@ def test_how_was_our_week_speaks_the_summary_and_goes_back_to_waiting(
     spoken = " ".join(line.removeprefix("assistant: ") for line in done.stderr.splitlines()
                       if line.startswith("assistant: "))
     assert "you shared 4 appreciations" in spoken
-    assert "most frequent micro-rejection was being distracted" in spoken
+    assert "came up most was being distracted" in spoken
     assert "2 appreciations for every need" in spoken
     assert rows(db, "select count(*) from sessions") == [(2,)]
 

@@ -295,7 +295,7 @@ def test_a_read_only_database_is_refused_clearly_and_left_untouched(
     )
     assert run.returncode == 2, run.stderr
     # Only the engine's "Using ..." line may come before the one error line.
-    errors = [line for line in run.stderr.splitlines() if "Using PocketSphinx" not in line]
+    errors = [line for line in run.stderr.splitlines() if "checkin: Using " not in line]
     assert len(errors) == 1 and "Traceback" not in run.stderr, run.stderr
     # SQLite only says "unable to open" (it cannot create its -shm side file there);
     # the app names the real cause.

@@ -84,7 +84,8 @@ def test_dry_run_prints_the_unit_for_this_installation(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("action", ["install", "uninstall"])
 def test_without_systemctl_it_says_so_and_prints_the_command(action: str, tmp_path: Path) -> None:
-    done = checkin(action, path=PYTHON_DIR)  # only the venv's programs: no systemctl
+    done = checkin(action, path=PYTHON_DIR,  # only the venv's programs: no systemctl
+                   env=named_config(tmp_path))
     assert done.returncode == 2
     message = done.stderr.strip()
     assert len(message.splitlines()) == 1 and "Traceback" not in message
@@ -133,8 +134,14 @@ def fake_systemd(folder: Path) -> dict[str, str]:
     return {"STATE": str(folder / "state")}
 
 
+def named_config(folder: Path) -> dict[str, str]:
+    config = folder / "couple.toml"
+    config.write_text('partners = ["Ana", "Sam"]\n')
+    return {"CHECKIN_CONFIG": str(config)}
+
+
 def test_install_status_uninstall_with_a_user_systemd(tmp_path: Path) -> None:
-    env = fake_systemd(tmp_path)
+    env = {**fake_systemd(tmp_path), **named_config(tmp_path)}
     path = f"{tmp_path / 'bin'}:{PYTHON_DIR}:/usr/bin:/bin"
 
     installed = checkin("install", path=path, env=env)
@@ -154,3 +161,21 @@ def test_install_status_uninstall_with_a_user_systemd(tmp_path: Path) -> None:
     assert not unit_file().exists()
     after = checkin("status", path=path, env=env)
     assert "not installed" in after.stdout and "running: inactive" in after.stdout
+
+
+def test_install_without_names_says_how_to_set_them_and_installs_nothing(tmp_path: Path) -> None:
+    env = fake_systemd(tmp_path)
+    path = f"{tmp_path / 'bin'}:{PYTHON_DIR}:/usr/bin:/bin"
+    done = checkin("install", path=path, env=env)
+    assert done.returncode == 2
+    message = done.stderr.strip()
+    assert len(message.splitlines()) == 1 and "Traceback" not in message
+    assert "checkin setup" in message and "Partner A" in message
+    assert not unit_file().exists()
+    assert not (tmp_path / "state.calls").exists()  # systemd was never asked to start it
+
+
+def test_a_dry_run_without_names_warns(tmp_path: Path) -> None:
+    done = checkin("install", "--dry-run", path=os.environ["PATH"])
+    assert done.returncode == 0
+    assert "checkin setup" in done.stderr and "ExecStart=" in done.stdout

@@ -141,11 +141,11 @@ def test_a_missing_database_with_create_false_is_a_clear_error(tmp_path: Path) -
 def test_a_new_file_database_is_in_wal_mode_with_the_latest_schema(tmp_path: Path) -> None:
     path = tmp_path / "data" / "checkin.db"
     with open_store(path) as store:
-        assert store.schema_version == migrations.latest_version() == 3
+        assert store.schema_version == migrations.latest_version() == 4
         assert store.path == path
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
     conn.close()
 
 
@@ -161,16 +161,21 @@ def _database_at(path: Path, version: int) -> None:
     migrations.migrate(db, target=version)
     assert migrations.schema_version(db) == version
     if version >= 1:
+        # From version 3 on, that version's code wrote a uuid with every row.
+        with_uuid = version >= 3
         conn.execute(
-            "INSERT INTO sessions (started_at, ended_at, completed, partners, engine, duration_s) "
-            "VALUES ('2026-02-09T20:30:00Z', NULL, 0, 'Ana,Ben', 'vosk', NULL)"
+            "INSERT INTO sessions (started_at, ended_at, completed, partners, engine, duration_s"
+            + (", uuid" if with_uuid else "") + ") "
+            "VALUES ('2026-02-09T20:30:00Z', NULL, 0, 'Ana,Ben', 'vosk', NULL"
+            + (", 'session-one'" if with_uuid else "") + ")"
         )
-        for text in ("tea", "tea"):  # two identical entries must still get distinct uuids
+        for index, text in enumerate(("tea", "tea")):  # identical entries, distinct uuids
             conn.execute(
                 "INSERT INTO entries (session_id, at, partner, kind, category, text, validated, "
-                "confidence) VALUES (1, '2026-02-09T20:30:10Z', 'Ana', 'appreciation', NULL, ?, "
-                "NULL, 0.9)",
-                (text,),
+                "confidence" + (", uuid" if with_uuid else "") + ") VALUES (1, "
+                "'2026-02-09T20:30:10Z', 'Ana', 'appreciation', NULL, ?, NULL, 0.9"
+                + (", ?" if with_uuid else "") + ")",
+                (text, f"entry-{index}") if with_uuid else (text,),
             )
     conn.close()
 
@@ -222,12 +227,12 @@ def test_a_failing_migration_is_rolled_back(
         db.table("sessions").add_column("mood", str)
         raise RuntimeError("step 4 failed half-way")
 
-    steps = [*migrations.MIGRATIONS, migrations.Migration(4, "broken", half_done)]
+    steps = [*migrations.MIGRATIONS, migrations.Migration(5, "broken", half_done)]
     monkeypatch.setattr(migrations, "MIGRATIONS", steps)
     with pytest.raises(RuntimeError, match="half-way"):
         open_store(path)
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
     assert (
         conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'scratch'").fetchone()[0] == 0
     )

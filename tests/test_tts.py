@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from audio_helpers import rms
@@ -113,3 +116,33 @@ def test_a_long_first_render_on_a_fresh_worker_is_not_lost() -> None:
     with Speaker() as speaker:
         pcm = speaker.render(text)
     assert len(pcm) / 32000 > 11
+
+
+def words_per_minute(speaker: Speaker, lines: list[str]) -> float:
+    seconds = sum(len(speaker.render(line)) / 2 / SAMPLE_RATE for line in lines)
+    return sum(len(line.split()) for line in lines) / seconds * 60
+
+
+EVENING_LINES = [
+    "Ana, was there a moment today you felt brushed off or unheard? "
+    "You can say how you felt, and when.",
+    "Thank you for noticing, Sam. A little appreciation goes a long way.",
+    "Good evening, Ana and Sam. Let's take a couple of minutes together.",
+]
+
+
+def test_the_default_voice_is_a_calm_evening_pace(speaker: Speaker) -> None:
+    assert 150 <= words_per_minute(speaker, EVENING_LINES) <= 175
+    with Speaker(rate=None) as hurried:  # pyttsx3's own default, as it was
+        assert words_per_minute(hurried, EVENING_LINES) > 195
+
+
+def test_the_configured_voice_rate_is_the_one_spoken(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('partners = ["Ana", "Sam"]\nvoice_rate = 130\n')
+    done = subprocess.run(
+        [sys.executable, "-m", "voice", "doctor", "--json", "--db", str(tmp_path / "c.db")],
+        capture_output=True, text=True, timeout=120,
+        env={**os.environ, "CHECKIN_CONFIG": str(config)},
+    )
+    assert ", 130 wpm," in json.loads(done.stdout)["tts"]

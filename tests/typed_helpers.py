@@ -76,7 +76,8 @@ def evening_answers(
         if need is None:
             lines.append(NOTHING)
         else:
-            lines += [NEEDS[need], VALIDATING if validated else DISMISSIVE]
+            # A dismissal is coached and the dismisser asked once more: they pass.
+            lines += [NEEDS[need], VALIDATING] if validated else [NEEDS[need], DISMISSIVE, SKIP]
     if stop_after is not None:
         lines = lines[:stop_after]
     return "\n".join(lines) + "\n"
@@ -88,7 +89,7 @@ def typed_checkin(
     """Run `checkin text` with `answers`, then move it to `evening` at 20:30 UTC; its id."""
     done = subprocess.run(
         [sys.executable, "-m", "voice", "text", "--partners", partners, "--db", str(db),
-         "--seed", "1"],
+         "--seed", "1", "--first", partners.split(",")[0]],
         input=answers, capture_output=True, text=True, timeout=120, cwd=REPO, env=tz_env(home),
     )
     assert done.returncode == 0, done.stderr

@@ -2,14 +2,18 @@
 
 The file lives at `$XDG_CONFIG_HOME/checkin/config.toml` (or `CHECKIN_CONFIG`).
 Every value remembers where it came from, so `checkin doctor` can say why, and a
-bad value names its key and its file.
+bad value names its key and its file. `write_settings` (for `checkin setup`) changes
+only the keys it sets, keeping every line written by hand.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import tempfile
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +23,13 @@ from voice.recognizers import registry
 
 DEFAULT_PARTNERS = ("Partner A", "Partner B")
 DEFAULT_WAKE_PHRASE = "hey check in"
+DEFAULT_VOICE_RATE = 155
+"""espeak-ng's rate setting for the assistant's voice: about 165 spoken words a minute
+measured on the script's lines (its own default, 200, comes out near 215: hurried)."""
+VOICE_RATES = (80, 300)
+"""The voice_rate values accepted, in espeak-ng's words per minute."""
+
+SETUP_HINT = "run `checkin setup` once to set your names (or pass --partners Ana,Sam)"
 
 _TIME_OF_DAY = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
@@ -63,6 +74,8 @@ class Config:
     patient: bool = False
     """Wait out every pause before replying, even after a complete sentence (slower replies,
     never an afterthought cut off)."""
+    voice_rate: int = DEFAULT_VOICE_RATE
+    """The assistant's speaking rate (espeak-ng words per minute)."""
     source: Path | None = None
     """The config file that was read, or None when there is none."""
     origins: dict[str, str] = field(default_factory=dict)
@@ -70,6 +83,17 @@ class Config:
 
     def origin(self, key: str) -> str:
         return self.origins.get(key, "default")
+
+    @property
+    def names_set(self) -> bool:
+        """Whether the couple's names were given (config file or --partners), not defaults."""
+        return self.origin("partners") != "default"
+
+
+def require_partners(config: Config) -> None:
+    """A check-in never runs as "Partner A and Partner B": say how to set the names."""
+    if not config.names_set:
+        raise CheckinError(f"no partner names are set; {SETUP_HINT}")
 
 
 def parse_partners(value: str | list[Any], where: str = "--partners") -> tuple[str, str]:
@@ -120,6 +144,16 @@ def _true_or_false(value: Any, where: str) -> bool:
     return value
 
 
+def _rate(value: Any, where: str) -> int:
+    low, high = VOICE_RATES
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise CheckinError(
+            f"{where}: expected words per minute from {low} to {high}, for example "
+            f"{DEFAULT_VOICE_RATE} (got {value!r})"
+        )
+    return value
+
+
 def _quiet_hours(value: Any, where: str) -> tuple[str, str]:
     if not isinstance(value, str) or value.count("-") != 1:
         raise CheckinError(f'{where}: expected a range like "23:00-07:00" (got {value!r})')
@@ -137,6 +171,7 @@ _FILE_KEYS = (
     "reminder",
     "quiet_hours",
     "patient",
+    "voice_rate",
 )
 
 
@@ -154,17 +189,25 @@ def _read_file(path: Path) -> dict[str, Any]:
         ) from error
 
 
-def load_config(path: Path | None = None) -> Config:
+def config_target() -> Path:
+    """The config file in effect: CHECKIN_CONFIG, else the default (it may not exist yet)."""
+    if os.environ.get("CHECKIN_CONFIG"):
+        return Path(os.environ["CHECKIN_CONFIG"]).expanduser()
+    return default_config_path()
+
+
+def load_config(path: Path | None = None, missing_ok: bool = False) -> Config:
     """Read the settings from the environment, the file and the defaults.
 
     Command-line flags are applied by the caller on top (see `with_flags`).
+    `missing_ok`: a CHECKIN_CONFIG file that does not exist yet is fine (setup makes it).
     """
     origins: dict[str, str] = {}
     explicit = path or (
         Path(os.environ["CHECKIN_CONFIG"]) if os.environ.get("CHECKIN_CONFIG") else None
     )
     config_path = explicit or default_config_path()
-    if explicit and not explicit.is_file():
+    if explicit and not explicit.is_file() and not missing_ok:
         raise CheckinError(
             f"config file {explicit} does not exist; create it or unset CHECKIN_CONFIG"
         )
@@ -190,6 +233,7 @@ def load_config(path: Path | None = None) -> Config:
         "reminder": lambda v: parse_time_of_day(v, where("reminder")),
         "quiet_hours": lambda v: _quiet_hours(v, where("quiet_hours")),
         "patient": lambda v: _true_or_false(v, where("patient")),
+        "voice_rate": lambda v: _rate(v, where("voice_rate")),
     }
     models: dict[str, Path] = {}
     for key, value in raw.items():
@@ -226,3 +270,92 @@ def with_flags(config: Config, **flags: Any) -> Config:
     origins = dict(config.origins)
     origins.update({key: "flag" for key in given})
     return replace(config, origins=origins, **given)
+
+
+# --- writing settings (checkin setup) ---------------------------------------------------------
+# tomllib only reads, and rewriting the file from parsed values would drop comments and
+# reorder keys. So each setting replaces just the lines of its own top-level assignment (or
+# is added before the first table), every other line is kept byte for byte, and the result
+# must parse before it replaces the file (atomically).
+
+_TABLE = re.compile(r"^\s*\[")
+
+
+def toml_value(value: Any) -> str:
+    """`value` (text, whole number, true/false or a list of those) as TOML."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # JSON's escapes are valid TOML
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(toml_value(item) for item in value) + "]"
+    raise TypeError(f"cannot write {value!r} to the config file")
+
+
+def _span(lines: list[str], key: str) -> tuple[int, int] | None:
+    """The lines [start, end) of `key`'s top-level assignment, or None when it has none."""
+    assignment = re.compile(rf"^\s*(?:{re.escape(key)}|\"{re.escape(key)}\")\s*=")
+    for start, line in enumerate(lines):
+        if _TABLE.match(line):
+            return None
+        if assignment.match(line):
+            # The value may span lines (a list): take lines until they parse on their own.
+            for end in range(start + 1, len(lines) + 1):
+                try:
+                    tomllib.loads("".join(lines[start:end]))
+                except tomllib.TOMLDecodeError:
+                    continue
+                return start, end
+            return start, start + 1
+    return None
+
+
+def updated_text(text: str, settings: Mapping[str, Any]) -> str:
+    """`text` with each of `settings` set, every other line as it was."""
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    for key, value in settings.items():
+        line = f"{key} = {toml_value(value)}\n"
+        span = _span(lines, key)
+        if span is not None:
+            lines[span[0] : span[1]] = [line]
+            continue
+        first_table = next((i for i, text in enumerate(lines) if _TABLE.match(text)), len(lines))
+        lines.insert(first_table, line)
+    return "".join(lines)
+
+
+def write_settings(path: Path, settings: Mapping[str, Any]) -> None:
+    """Set `settings` in the config file at `path` (created if missing), keeping the rest."""
+    try:
+        old = path.read_text(encoding="utf-8") if path.exists() else ""
+    except (OSError, UnicodeDecodeError) as error:
+        raise CheckinError(f"cannot read config file {path} ({error}); fix or move it") from None
+    try:
+        tomllib.loads(old)  # a file that does not parse is the user's to fix, not ours to guess
+        text = updated_text(old, settings)
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise CheckinError(
+            f"config file {path} is not valid TOML ({error}); fix it, then run setup again"
+        ) from None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        mode = path.stat().st_mode & 0o777 if path.exists() else 0o600
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".config-")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(text)
+            os.chmod(temporary, mode)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as error:
+        raise CheckinError(
+            f"cannot write config file {path} ({error.strerror or error}); check the folder's "
+            "permissions"
+        ) from None

@@ -233,8 +233,10 @@ def open_spoken_checkin(
     from store import open_store
     from voice.checkin.safe_store import SafeStore
     from voice.checkin.spoken_run import SpokenEdges
+    from voice.config import require_partners
     from voice.tts import Speaker
 
+    require_partners(config)  # listen and start never check in as "Partner A"
     opened: list[Any] = []
     # Listen may swap in a reopened microphone: close whichever source is current.
     stack.callback(lambda: (opened[0].source if opened else source).close())
@@ -243,7 +245,7 @@ def open_spoken_checkin(
         meanwhile()
     recognizer = finish_engine()
     stack.callback(recognizer.close)
-    renderer = stack.enter_context(Speaker())
+    renderer = stack.enter_context(Speaker(rate=config.voice_rate))
     store = SafeStore(open_store(db_path or config.db_path), warn=console.warn)
     stack.callback(store.close)
     edges = SpokenEdges(source, recognizer, renderer, output, **edge_options)

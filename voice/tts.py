@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from audio.errors import AudioError
 from audio.wav import read_wav
 from voice.children import Child, ChildExited, ChildHung, ChildLost, Failed, Message, serve
+from voice.config import DEFAULT_VOICE_RATE
 from voice.errors import CheckinError
 
 WORKER_COMMAND = [sys.executable, "-m", "voice.tts", "--worker"]
@@ -121,7 +122,7 @@ class Speaker:
     def __init__(
         self,
         voice: str | None = None,
-        rate: int | None = None,
+        rate: int | None = DEFAULT_VOICE_RATE,
         timeout_s: float = 10.0,
         worker_command: list[str] | None = None,
     ) -> None:
@@ -129,7 +130,8 @@ class Speaker:
         self.voice = voice
         """A pyttsx3 voice id or a part of its name (e.g. "en-us"); None for espeak-ng's default."""
         self.rate = rate
-        """Words per minute; None for pyttsx3's default (200)."""
+        """espeak-ng words per minute (config `voice_rate`); the default is a calm one, about
+        165 spoken words a minute. None for pyttsx3's own (200: about 215, hurried)."""
         self.timeout_s = timeout_s
         self._command = worker_command or WORKER_COMMAND
         self._worker: Child | None = None
@@ -248,10 +250,9 @@ def _handle(engine: Any, request: Message) -> Message:
     if isinstance(request, ListVoices):
         return Voices(tuple(str(v.id) for v in voices))
     if isinstance(request, Describe):
-        return Description(
-            "espeak", str(engine.getProperty("voice")), int(engine.getProperty("rate")),
-            len(voices),
-        )
+        # pyttsx3 applies a new rate with the next utterance; getProperty still says the old one.
+        rate = int(request.rate) if request.rate else int(engine.getProperty("rate"))
+        return Description("espeak", str(engine.getProperty("voice")), rate, len(voices))
     if not isinstance(request, Render):
         raise TypeError(f"no handler for {request.type!r}")
     # pyttsx3 2.99's espeak driver sometimes ends its loop before the first long

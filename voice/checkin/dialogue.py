@@ -1,220 +1,83 @@
 """The check-in dialogue: a pure state machine, `(state, event) -> (state, actions)`.
 
 The same machine drives spoken, typed and demo check-ins; only the edges that
-execute its actions differ (see voice/session.py). It does no I/O, reads no clock
-and draws no random numbers: time arrives inside the events (audio-clock
+execute its actions differ (see voice/checkin/session.py). It does no I/O, reads
+no clock and draws no random numbers: time arrives inside the events (audio-clock
 seconds), and the variant of each line is chosen from the seed carried in the
 state, so a given seed and event sequence always gives the same conversation.
+The types are in dialogue_types.py; the words in script.toml.
 
-The script, for partners A and B (words in voice/script.toml):
+The script, for tonight's first partner A and second partner B (the driver
+alternates who is A from one check-in to the next):
 
 1. opening naming both;
-2. A: appreciation; 3. B: appreciation;
-4. A: unmet need -> validation phrase -> B responds (validation / dismissal);
-5. B: unmet need -> validation phrase -> A responds;
+2. A: appreciation; 3. B: appreciation ("Sam, you go first" swaps a round);
+4. A: unmet need -> validation phrase -> B responds. A dismissal is coached, by
+   name, with one more try; whatever B says then, A hears a validation;
+5. B: unmet need -> the same, with A responding;
 6. closing: one-line summary and a warm goodbye.
 
-Turn discipline, which every batch of actions keeps (the driver relies on it):
-a batch is zero or more Say/Log actions followed by exactly one Listen or one
-End, and nothing after it. So the assistant has always finished speaking before
-it listens (half-duplex), and the driver never waits on an empty batch.
+A complaint given as an appreciation is not praised: A is asked whether it hurt,
+and a yes logs it as a need. A need question is only asked while there is room
+for its response, so a hurt is never left unanswered by the clock.
 
-Nothing is ever logged from a Silence, a BudgetExhausted, or a Heard whose match
-has no intent allowed in the context asked (noise such as "the" or "um").
+Turn discipline, which every batch of actions keeps (the driver relies on it):
+a batch is zero or more Say/Log/Retract actions followed by exactly one Listen or
+one End, and nothing after it. Nothing is ever logged from a Silence, a
+BudgetExhausted, or a Heard whose intent is not allowed in the context asked.
 """
 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from dataclasses import replace
 
+from store.vocabulary import CATEGORIES
+from voice.checkin.dialogue_types import (
+    ALLOWED_INTENTS,
+    APPRECIATION,
+    ASK,
+    COMMANDS,
+    CONFIRM,
+    MAX_CORRECTIONS,
+    MAX_LISTENS,
+    MAX_REPEATS,
+    MAX_WAITS,
+    NEED,
+    RESPOND,
+    RESPONSE,
+    RETRY,
+    STAGES,
+    YESNO,
+    Action,
+    BudgetExhausted,
+    End,
+    Event,
+    Heard,
+    Listen,
+    Log,
+    Pending,
+    Retract,
+    Say,
+    Silence,
+    State,
+)
 from voice.checkin.script import Script
 
-if TYPE_CHECKING:
-    from intents.matcher import Match
+__all__ = [
+    "ALLOWED_INTENTS", "APPRECIATION", "MAX_CORRECTIONS", "MAX_LISTENS", "MAX_REPEATS",
+    "MAX_WAITS", "NEED", "RESPONSE", "YESNO", "Action", "BudgetExhausted", "End", "Event",
+    "Heard", "Listen", "Log", "Retract", "Say", "Silence", "State", "start", "step",
+]
 
-APPRECIATION = "appreciation"
-NEED = "need"
-RESPONSE = "response"
+EXTRA_LINE_GRACE_S = 3.0
+"""The closing's reserve holds one extra line (time is up, or a hurt still matters) besides
+the summary and the goodbye, with this much to spare for a closing that starts late."""
 
-ALLOWED_INTENTS: Mapping[str, frozenset[str]] = {
-    APPRECIATION: frozenset({"appreciation", "nothing", "skip", "repeat", "stop"}),
-    NEED: frozenset({"unmet_need", "nothing", "skip", "repeat", "stop"}),
-    RESPONSE: frozenset({"validation", "dismissal", "skip", "repeat", "stop"}),
-}
-"""The intents each context acts on; any other match counts as not understood."""
-
-MAX_REPEATS = 2
-"""How many times one question is repeated on request before moving on.
-
-Bounds a check-in to a fixed number of steps even if "repeat" is heard forever.
-"""
-
-_STAGES: tuple[tuple[str, int], ...] = ((APPRECIATION, 0), (APPRECIATION, 1), (NEED, 0), (NEED, 1))
-"""The questions in order: (context, index of the partner asked). A response to a
-shared need is asked between its need and the next stage."""
-
-MAX_LISTENS = (len(_STAGES) + 2) * (2 + MAX_REPEATS)
-"""An upper bound on Listen actions in one check-in: six questions at most, each
-asked once, once more after silence or an unclear answer, and MAX_REPEATS times on request."""
-
-
-# --- events -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Heard:
-    """A partner's utterance, already matched against the context it answered."""
-
-    text: str
-    """What was recognised (or typed)."""
-    match: Match
-    """The intent match of `text` in the context of the Listen it answers."""
-    confidence: float | None
-    """The recognizer's confidence in 0..1, or None when there is none (typed)."""
-    start_s: float
-    """Start of the speech on the audio clock, in seconds."""
-    end_s: float
-    """End of the speech on the audio clock, in seconds."""
-
-    @property
-    def at_s(self) -> float:
-        """When the event happened: the end of the speech."""
-        return self.end_s
-
-
-@dataclass(frozen=True)
-class Silence:
-    """No speech before the Listen's timeout."""
-
-    at_s: float
-    """When the timeout passed, on the audio clock."""
-
-
-@dataclass(frozen=True)
-class BudgetExhausted:
-    """The time left in the budget is only enough for the closing."""
-
-    at_s: float
-    """The audio-clock time when this was noticed."""
-
-
-Event = Heard | Silence | BudgetExhausted
-
-
-# --- actions ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Say:
-    """Speak (or print) one line, and finish it before the next action."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class Listen:
-    """Wait for `partner`'s answer to a question of kind `context`."""
-
-    context: str
-    """What was asked: "appreciation", "need" or "response" (an intents context)."""
-    partner: str
-    """Who is expected to answer."""
-    timeout_s: float
-    """The no-speech timeout, in audio seconds."""
-
-
-@dataclass(frozen=True)
-class Log:
-    """Store one answer now (committed before the check-in goes on)."""
-
-    partner: str
-    """Who said it; for a response, the partner who responded."""
-    kind: str
-    """"appreciation", "unmet_need" or "response"."""
-    text: str
-    """What they said, as heard."""
-    category: str | None
-    """The unmet-need category on an unmet_need; None on everything else.
-
-    A response carries None too (the store keeps categories for needs only): the
-    need it answers is the unmet_need logged just before it in the same session."""
-    validated: bool | None
-    """On a response: True for a validation, False for a dismissal; else None."""
-    confidence: float | None
-    """The recognizer's confidence, or None."""
-
-
-@dataclass(frozen=True)
-class End:
-    """The check-in is over."""
-
-    completed: bool
-    """True when it reached its closing; False when a partner stopped it."""
-
-
-Action = Say | Listen | Log | End
-
-
-# --- state ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class State:
-    """Everything the dialogue remembers between events. Immutable: step returns a new one."""
-
-    partners: tuple[str, str]
-    script: Script
-    seed: int
-    """Chooses the variant of each line."""
-    started_at_s: float
-    """Audio-clock time the check-in began."""
-    budget_s: float
-    """Audio seconds the whole check-in should take at most."""
-    stage: int = 0
-    """Index into the questions (appreciation A, appreciation B, need A, need B)."""
-    responding: bool = False
-    """True while the other partner is asked to respond to the need just shared."""
-    question: str = ""
-    """The exact words of the current question, said again on "repeat"."""
-    reprompted: bool = False
-    """The current question was already asked once more after silence or an unclear answer."""
-    repeats: int = 0
-    """How many times the current question was repeated on request."""
-    appreciations: int = 0
-    needs: int = 0
-    line_uses: Mapping[str, int] = field(default_factory=dict)
-    """How many times each line key has been said, so a repeated key gets a new variant."""
-    ended: bool = False
-
-    @property
-    def close_at_s(self) -> float:
-        """The audio-clock time by which the closing must start: nothing is heard after it."""
-        return self.started_at_s + self.budget_s - self.script.closing_reserve_s
-
-    @property
-    def ask_until_s(self) -> float:
-        """An event at or after this time gets no new question, only the closing:
-        there is no longer room to ask one and hear a short answer before close_at_s."""
-        return self.close_at_s - self.script.question_room_s
-
-    @property
-    def context(self) -> str:
-        """The context of the current question."""
-        return RESPONSE if self.responding else _STAGES[self.stage][0]
-
-    @property
-    def partner(self) -> str:
-        """Who the current question is for."""
-        asked = _STAGES[self.stage][1]
-        return self.partners[1 - asked if self.responding else asked]
-
-    @property
-    def other(self) -> str:
-        """The partner the current question is not for."""
-        return self.partners[1] if self.partner == self.partners[0] else self.partners[0]
+_ANSWERS = frozenset(
+    {"appreciation", "unmet_need", "nothing", "validation", "dismissal", "acknowledgement"}
+)
+"""Answers that "that's not what I said", right after, may take back."""
 
 
 def start(
@@ -224,7 +87,9 @@ def start(
     budget_s: float = 120.0,
     started_at_s: float = 0.0,
 ) -> tuple[State, list[Action]]:
-    """Begin a check-in at audio time `started_at_s`: the opening and the first question."""
+    """Begin a check-in at audio time `started_at_s`: the opening and the first question.
+
+    `partners` are in tonight's order: the first is asked first."""
     if len(partners) != 2 or partners[0] == partners[1]:
         raise ValueError(f"a check-in needs two different partners, got {partners!r}")
     state = State(
@@ -240,11 +105,14 @@ def step(state: State, event: Event) -> tuple[State, list[Action]]:
     if state.ended:
         raise ValueError("the check-in has ended; start a new one")
     actions: list[Action] = []
+    undo, undo_logged = state.undo, state.undo_logged
+    state = replace(state, undo=None, undo_logged=False)
     if isinstance(event, BudgetExhausted):
-        return _close(state, actions), actions
+        return _close(state, actions, cut_short=True, at_s=event.at_s), actions
+    late = event.at_s >= _until(state)
     if isinstance(event, Silence):
-        if event.at_s >= state.ask_until_s:
-            return _close(state, actions), actions
+        if late:
+            return _close(state, actions, cut_short=True, at_s=event.at_s), actions
         return _retry(state, event.at_s, actions, understood=True), actions
 
     intent = _intent(state, event)
@@ -252,20 +120,23 @@ def step(state: State, event: Event) -> tuple[State, list[Action]]:
         state = _say(state, actions, "stopped")
         actions.append(End(completed=False))
         return replace(state, ended=True), actions
-    if intent is None:
-        if event.at_s >= state.ask_until_s:
-            return _close(state, actions), actions
+    if intent == "correct" and undo is not None and state.corrections < MAX_CORRECTIONS:
+        if event.at_s >= _until(undo):
+            return _close(state, actions, cut_short=True, at_s=event.at_s), actions
+        return _correct(state, undo, undo_logged, actions), actions
+    if intent is None or intent == "correct":
+        if late:
+            return _close(state, actions, cut_short=True, at_s=event.at_s), actions
         return _retry(state, event.at_s, actions, understood=False), actions
-    if intent == "repeat":
-        if event.at_s >= state.ask_until_s:
-            return _close(state, actions), actions
-        if state.repeats >= MAX_REPEATS:
-            return _advance(state, event.at_s, actions, transition="moving_on"), actions
-        actions += [Say(state.question), _listen(state)]
-        return replace(state, repeats=state.repeats + 1), actions
-    if intent == "skip":
-        return _advance(state, event.at_s, actions, transition="moving_on"), actions
-    return _answer(state, event, intent, actions), actions
+    if intent in COMMANDS:
+        return _command(state, intent, event.at_s, actions), actions
+    before = state
+    state = _answer(state, event, intent, actions)
+    if intent in _ANSWERS and not state.ended:
+        state = replace(
+            state, undo=before, undo_logged=any(isinstance(a, Log) for a in actions)
+        )
+    return state, actions
 
 
 # --- transitions --------------------------------------------------------------
@@ -279,65 +150,169 @@ def _intent(state: State, event: Heard) -> str | None:
     return str(intent)
 
 
+def _command(state: State, intent: str, at_s: float, actions: list[Action]) -> State:
+    """Skip, repeat, "let me think" and "you go first": nothing is logged."""
+    if intent == "skip":
+        return _give_up(state, at_s, actions)
+    if at_s >= _until(state):
+        return _close(state, actions, cut_short=True, at_s=at_s)
+    if intent == "repeat":
+        if state.repeats >= MAX_REPEATS:
+            return _give_up(state, at_s, actions)
+        actions += [Say(state.question), _listen(state)]
+        return replace(state, repeats=state.repeats + 1)
+    if intent == "think":
+        if state.waits >= MAX_WAITS:
+            return _give_up(state, at_s, actions)
+        state = _say(state, actions, "wait_patiently")
+        actions.append(_listen(state, patient=True))
+        return replace(state, waits=state.waits + 1)
+    context, index = STAGES[state.stage]  # hand_over
+    if state.phase == ASK and index == 0 and context not in state.handed:
+        state = replace(state, handed=state.handed | {context}, detail_asked=False)
+        state = _say(state, actions, "handed_over")
+        return _ask(state, actions, _ask_key(state))
+    if state.repeats >= MAX_REPEATS:
+        return _give_up(state, at_s, actions)
+    state = _say(state, actions, "hand_over_declined")
+    actions.append(_listen(state))
+    return replace(state, repeats=state.repeats + 1)
+
+
 def _answer(state: State, event: Heard, intent: str, actions: list[Action]) -> State:
     """React to a real answer: log it, acknowledge it, go on."""
-    partner = state.partner
+    at_s = event.at_s
+    heard = Pending(event.text, event.match.category, event.confidence)
     if intent == "appreciation":
-        actions.append(Log(partner, "appreciation", event.text, None, None, event.confidence))
+        actions.append(Log(state.partner, "appreciation", event.text, None, None,
+                           event.confidence))
         state = replace(state, appreciations=state.appreciations + 1)
         state = _say(state, actions, "thank_appreciation")
-    elif intent == "unmet_need":
-        category = event.match.category or "other"
-        actions.append(Log(partner, "unmet_need", event.text, category, None, event.confidence))
-        state = replace(state, needs=state.needs + 1)
-        state = _say(state, actions, "validate_need")
-        if event.at_s < state.ask_until_s:
-            state = replace(state, responding=True)
-            return _ask(state, actions, "ask_response")
-    elif intent == "nothing":
+        return _advance(state, at_s, actions)
+    if intent == "unmet_need":
+        return _share(state, heard, at_s, actions)
+    if intent in ("complaint", "need_yes") and at_s >= _until(state):
+        return _close(state, actions, cut_short=True, at_s=event.at_s)
+    if intent == "complaint":
+        return _ask(replace(state, phase=CONFIRM, pending=heard), actions, "check_hurt",
+                    fresh=False)
+    if intent == "yes" and state.pending is not None:
+        return _share(replace(state, phase=ASK, pending=None), state.pending, at_s, actions)
+    if intent in ("yes", "no"):
+        state = _say(replace(state, phase=ASK, pending=None), actions, "not_a_hurt")
+        return _retry(state, at_s, actions, understood=True)
+    if intent == "need_yes":
+        if state.detail_asked:
+            return _retry(state, at_s, actions, understood=False)
+        return _ask(replace(state, detail_asked=True), actions, "what_happened", fresh=False)
+    if intent == "nothing":
         state = _say(state, actions, f"nothing_{state.context}")
-    else:  # validation or dismissal: the response context
-        validated = intent == "validation"
-        actions.append(
-            Log(partner, "response", event.text, None, validated, event.confidence)
-        )
-        state = _say(state, actions, "affirm_validation" if validated else "coach_dismissal")
-    return _advance(state, event.at_s, actions, transition=None)
+        return _advance(state, at_s, actions)
+    validated = intent != "dismissal"  # the response context
+    actions.append(Log(state.partner, "response", event.text, None, validated, event.confidence))
+    if state.phase == RETRY:
+        if validated:
+            state = _say(state, actions, "affirm_retry")
+        return _leave_response(state, at_s, actions)
+    if validated:
+        key = "affirm_validation" if intent == "validation" else "affirm_acknowledgement"
+        return _advance(_say(state, actions, key), at_s, actions)
+    if at_s >= state.ask_until_s:
+        return _leave_response(state, at_s, actions)
+    return _ask(replace(state, phase=RETRY), actions, "coach_dismissal")
+
+
+def _share(state: State, need: Pending, at_s: float, actions: list[Action]) -> State:
+    """Log a hurt, validate it, and ask the other partner to let the sharer know they heard."""
+    category = need.category if need.category in CATEGORIES else "other"
+    actions.append(Log(state.partner, "unmet_need", need.text, category, None, need.confidence))
+    state = _say(replace(state, needs=state.needs + 1), actions, "validate_need")
+    state = replace(state, phase=RESPOND)
+    if at_s >= state.ask_until_s:
+        return _close(state, actions, cut_short=True, at_s=at_s)
+    return _ask(state, actions, "ask_response")
+
+
+def _correct(state: State, undo: State, logged: bool, actions: list[Action]) -> State:
+    """"That's not what I said": take the last answer back and ask its question again."""
+    if logged:
+        actions.append(Retract())
+    back = replace(undo, line_uses=state.line_uses, corrections=state.corrections + 1)
+    back = _say(back, actions, "ask_again")
+    actions += [Say(back.question), _listen(back)]
+    return back
 
 
 def _retry(state: State, at_s: float, actions: list[Action], *, understood: bool) -> State:
     """Ask the current question once more in other words, or move on if that was done."""
-    if state.reprompted:
-        return _advance(state, at_s, actions, transition="moving_on")
+    if state.phase in (RETRY, CONFIRM) or state.reprompted:
+        return _give_up(state, at_s, actions)
+    if at_s >= _until(state):
+        return _close(state, actions, cut_short=True, at_s=at_s)
     if not understood:
         state = _say(state, actions, "not_understood")
-    state, question = _line(state, f"re{_ask_key(state)}")
+    key = "reask_response" if state.phase == RESPOND else f"re{_ask_key(state)}"
+    state, question = _line(state, key)
     actions += [Say(question)]
     state = replace(state, question=question, reprompted=True)
     actions.append(_listen(state))
     return state
 
 
-def _advance(state: State, at_s: float, actions: list[Action], *, transition: str | None) -> State:
-    """Go to the next question, or to the closing when there is none or time runs short."""
+def _give_up(state: State, at_s: float, actions: list[Action]) -> State:
+    """No (more) answer to this question: a response still ends with the sharer validated."""
+    if state.phase in (RESPOND, RETRY):
+        return _leave_response(state, at_s, actions)
+    return _advance(state, at_s, actions, transition="moving_on")
+
+
+def _leave_response(state: State, at_s: float, actions: list[Action]) -> State:
+    """The sharer hears a validation from the assistant before the check-in goes on."""
+    return _advance(_say(state, actions, "validate_sharer"), at_s, actions)
+
+
+def _advance(
+    state: State, at_s: float, actions: list[Action], *, transition: str | None = None
+) -> State:
+    """Go to the next question, or to the closing when there is none or no room for it."""
+    state = replace(state, phase=ASK, pending=None)
     next_stage = state.stage + 1
-    if next_stage >= len(_STAGES) or at_s >= state.ask_until_s:
+    if next_stage >= len(STAGES):
         return _close(state, actions)
-    state = replace(state, stage=next_stage, responding=False)
+    state = replace(state, stage=next_stage, detail_asked=False)
+    room_until = state.need_until_s if STAGES[next_stage][0] == NEED else state.ask_until_s
+    if at_s >= room_until:
+        return _close(state, actions, cut_short=True, at_s=at_s)
     if transition is not None:
         state = _say(state, actions, transition)
     return _ask(state, actions, _ask_key(state))
 
 
-def _ask(state: State, actions: list[Action], key: str) -> State:
+def _ask(state: State, actions: list[Action], key: str, *, fresh: bool = True) -> State:
+    """Say a question and listen; `fresh`: a new question, not a follow-up of the same one."""
     state, question = _line(state, key)
-    state = replace(state, question=question, reprompted=False, repeats=0)
+    state = replace(state, question=question, repeats=0, waits=0)
+    if fresh:
+        state = replace(state, reprompted=False)
     actions += [Say(question), _listen(state)]
     return state
 
 
-def _close(state: State, actions: list[Action]) -> State:
-    """The one-line summary, the goodbye, and the end of a completed check-in."""
+def _close(
+    state: State, actions: list[Action], *, cut_short: bool = False, at_s: float | None = None
+) -> State:
+    """The one-line summary, the goodbye, and the end of a completed check-in.
+
+    Cut short by the clock, it says so kindly; in the middle of a response, the
+    hurt partner still hears that it matters. That extra line is left out when an
+    answer ran so long (`at_s`) that the closing's reserve no longer holds it."""
+    room = at_s is None or at_s <= state.close_at_s + EXTRA_LINE_GRACE_S
+    if state.phase == RESPOND and room:
+        state = _say(state, actions, "respond_later")
+    elif state.phase == RETRY and room:
+        state = _say(state, actions, "validate_sharer")
+    elif cut_short and room:
+        state = _say(state, actions, "time_up")
     appreciations = state.script.count(state.appreciations, state.script.appreciation_forms)
     needs = state.script.count(state.needs, state.script.need_forms)
     if state.appreciations and state.needs:
@@ -354,12 +329,20 @@ def _close(state: State, actions: list[Action]) -> State:
     return replace(state, ended=True)
 
 
+def _until(state: State) -> float:
+    """Past this, the current question is not asked (again): a question about a hurt needs
+    room for the answer, its validation and the other partner's response."""
+    return state.need_until_s if state.context == NEED else state.ask_until_s
+
+
 def _ask_key(state: State) -> str:
     return f"ask_{state.context}"
 
 
-def _listen(state: State) -> Listen:
-    return Listen(state.context, state.partner, state.script.answer_timeout_s)
+def _listen(state: State, patient: bool = False) -> Listen:
+    script = state.script
+    return Listen(state.context, state.partner,
+                  script.think_timeout_s if patient else script.answer_timeout_s)
 
 
 def _say(state: State, actions: list[Action], key: str, **counts: str) -> State:
@@ -380,3 +363,4 @@ def _line(state: State, key: str, **counts: str) -> tuple[State, str]:
     a, b = state.partners
     text = variants[index].format(a=a, b=b, partner=state.partner, other=state.other, **counts)
     return replace(state, line_uses={**state.line_uses, key: uses + 1}), text
+

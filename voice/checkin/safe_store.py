@@ -84,8 +84,10 @@ class SafeStore:
         category: str | None = None,
         validated: bool | None = None,
         confidence: float | None = None,
-    ) -> None:
-        """Commit one answer now, or keep it for the end if the database cannot take it."""
+    ) -> int | str:
+        """Commit one answer now, or keep it for the end if the database cannot take it.
+
+        Returns the entry's id, or the uuid of an answer kept in memory (for `withdraw`)."""
         check_entry_fields(kind, category, validated)
         entry = {
             "uuid": str(uuid.uuid4()),
@@ -99,14 +101,36 @@ class SafeStore:
         }
         if not self._failing and self._session_id != NOT_SAVED_YET:
             try:
-                self.store.log_entry(
+                return self.store.log_entry(
                     self._session_id, partner=partner, kind=kind, text=text,
                     category=category, validated=validated, confidence=confidence,
                 )
-                return
             except StoreError as error:
                 self._fall_back(error)
         self._pending.append(entry)
+        return str(entry["uuid"])
+
+    def withdraw(self, entry: int | str) -> None:
+        """Take back a misheard answer (`log_entry`'s return); the deletion is recorded."""
+        if isinstance(entry, str):
+            self._pending = [kept for kept in self._pending if kept["uuid"] != entry]
+            return
+        from store.corrections import MISHEARD, delete_entry
+
+        try:
+            delete_entry(self.store, entry, MISHEARD)
+        except StoreError as error:
+            self.warn(f"{_first_clause(error)}: the misheard answer could not be taken back; "
+                      "`checkin entries` and `checkin delete ID` can remove it later")
+
+    def turn_order(self, partners: tuple[str, str]) -> tuple[str, str]:
+        """Tonight's speaking order (store/turns.py); the given order if the file is unreadable."""
+        from store.turns import tonight_order
+
+        try:
+            return tonight_order(self.store, partners)
+        except StoreError:
+            return partners
 
     def end_session(self, session_id: int, *, completed: bool, duration_s: float) -> None:
         """Close the session; merge what was kept in memory, or write the recovery file."""

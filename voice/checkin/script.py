@@ -37,9 +37,21 @@ LINE_PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     "ask_response": _PEOPLE,
     "reask_response": _PEOPLE,
     "affirm_validation": _PEOPLE,
+    "affirm_acknowledgement": _PEOPLE,
     "coach_dismissal": _PEOPLE,
+    "affirm_retry": _PEOPLE,
+    "validate_sharer": _PEOPLE,
+    "respond_later": _PEOPLE,
+    "check_hurt": _PEOPLE,
+    "not_a_hurt": _PEOPLE,
+    "what_happened": _PEOPLE,
+    "wait_patiently": _PEOPLE,
+    "handed_over": _PEOPLE,
+    "hand_over_declined": _PEOPLE,
+    "ask_again": _PEOPLE,
     "not_understood": _PEOPLE,
     "moving_on": _PEOPLE,
+    "time_up": _PEOPLE,
     "stopped": _PEOPLE,
     "summary_both": _PEOPLE | _COUNTS,
     "summary_appreciations": _PEOPLE | _COUNTS,
@@ -48,6 +60,13 @@ LINE_PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     "goodbye": _PEOPLE,
 }
 """Every line the dialogue says, and the placeholders each may use."""
+
+TYPED_NOTES: Mapping[str, frozenset[str]] = {
+    "help": frozenset(),
+    "trimmed": frozenset({"limit"}),
+    "ended": frozenset(),
+}
+"""What a typed check-in prints besides the dialogue's lines (voice/checkin/typed.py)."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +94,16 @@ class Script:
     question_room_s: float
     """A new question is asked only if this many audio seconds remain before the
     closing's reserve: enough to ask it and hear a short answer."""
+
+    need_room_s: float
+    """A need question is asked only if this many audio seconds remain before the closing's
+    reserve: enough for the need, its validation and the other partner's response."""
+
+    think_timeout_s: float
+    """The no-speech timeout after "let me think": a patient wait."""
+
+    typed: Mapping[str, str]
+    """The typed check-in's notes (see TYPED_NOTES)."""
 
     def variants(self, key: str) -> tuple[str, ...]:
         """The variants of line `key`."""
@@ -126,6 +155,11 @@ def parse_script(raw: Mapping[str, Any], source: str = "<script>") -> Script:
     answer_timeout_s = _seconds(timing.get("answer_timeout_s"), "timing.answer_timeout_s", fail)
     closing_reserve_s = _seconds(timing.get("closing_reserve_s"), "timing.closing_reserve_s", fail)
     question_room_s = _seconds(timing.get("question_room_s"), "timing.question_room_s", fail)
+    need_room_s = _seconds(timing.get("need_room_s"), "timing.need_room_s", fail)
+    think_timeout_s = _seconds(timing.get("think_timeout_s"), "timing.think_timeout_s", fail)
+    typed_table = _table(raw, "typed", fail)
+    typed = {key: _variants(typed_table.get(key), f"typed.{key}", allowed, fail)[0]
+             for key, allowed in TYPED_NOTES.items()}
     return Script(
         lines=lines,
         numbers=numbers,
@@ -134,6 +168,9 @@ def parse_script(raw: Mapping[str, Any], source: str = "<script>") -> Script:
         answer_timeout_s=answer_timeout_s,
         closing_reserve_s=closing_reserve_s,
         question_room_s=question_room_s,
+        need_room_s=need_room_s,
+        think_timeout_s=think_timeout_s,
+        typed=typed,
     )
 
 

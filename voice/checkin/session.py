@@ -13,6 +13,10 @@ closing must start (`State.close_at_s`, the budget minus the closing's reserve):
 past it, the dialogue gets BudgetExhausted instead of a Listen; before it, the
 Listen's no-speech timeout is shortened so a silence ends by that point. Only an
 answer still being spoken can run past it.
+
+Fair turns: who goes first alternates from one check-in to the next. The store
+already keeps each session's partners in speaking order, so the last check-in of
+the same couple says who went first (store/turns.py).
 """
 
 from __future__ import annotations
@@ -25,8 +29,18 @@ from typing import Any, Protocol
 from intents import Match, match
 from store.errors import StoreError
 from voice.checkin import dialogue
-from voice.checkin.dialogue import BudgetExhausted, End, Heard, Listen, Log, Say, Silence
+from voice.checkin.dialogue import (
+    BudgetExhausted,
+    End,
+    Heard,
+    Listen,
+    Log,
+    Retract,
+    Say,
+    Silence,
+)
 from voice.checkin.script import Script, load_script
+from voice.checkin.store_layers import pin_first, retract, tonight_order
 
 ASSISTANT = "assistant"
 """The speaker name of the assistant's turns."""
@@ -140,6 +154,10 @@ class SessionResult:
     """What was logged, in order: {"partner", "kind", "category", "text", "validated"}."""
     turns: list[Turn] = field(default_factory=list)
     """Both sides of the conversation, in order."""
+    partners: tuple[str, ...] = ()
+    """Tonight's speaking order: who was asked first, then the other."""
+    logged: list[Any] = field(default_factory=list, repr=False)
+    """What the store returned for each entry (its id), to take a misheard one back."""
 
     def to_json(self) -> dict[str, Any]:
         """The `--json` summary object of `start`, `listen --once`, `demo` and `text`."""
@@ -147,6 +165,7 @@ class SessionResult:
             "session_id": self.session_id,
             "completed": self.completed,
             "duration_s": round(self.duration_s, 3),
+            "partners": list(self.partners),
             "entries": [dict(entry) for entry in self.entries],
             "turns": [
                 {
@@ -171,21 +190,26 @@ def run_checkin(
     seed: int | None = None,
     budget_s: float = 120.0,
     matcher: Matcher = match,
+    first: str | None = None,
 ) -> SessionResult:
     """Run one whole check-in now and return what it produced.
 
     `seed` picks the variants of the lines; by default it is the new session's
     id, so the words change from one evening to the next yet a session can be
     replayed. `matcher` is `intents.match` unless a test or tool needs another.
+    `first` names who goes first; by default the partner who did not go first at
+    the couple's last check-in (the session is stored in that order).
 
     Every answer is committed as it is understood. If an edge raises (a lost
     microphone, a hung engine), the session is closed as not completed when the
     store still allows it, everything logged stays, and the error propagates.
     """
     script = script or load_script()
+    partners = pin_first(partners, first) if first else tonight_order(store, partners)
     session_id = store.begin_session(partners, engine_name)
     started_s = clock.now_s()
-    result = SessionResult(session_id=session_id, completed=False, duration_s=0.0)
+    result = SessionResult(session_id=session_id, completed=False, duration_s=0.0,
+                           partners=partners)
     try:
         state, actions = dialogue.start(
             partners, script, session_id if seed is None else seed, budget_s, started_s
@@ -225,8 +249,12 @@ def _perform(
     for action in actions:
         if isinstance(action, Say):
             result.turns.append(mouth.say(action.text))
+        elif isinstance(action, Retract):
+            if result.logged and retract(store, result.logged[-1]):
+                result.logged.pop()
+                result.entries.pop()
         elif isinstance(action, Log):
-            store.log_entry(
+            logged = store.log_entry(
                 session_id,
                 partner=action.partner,
                 kind=action.kind,
@@ -235,6 +263,7 @@ def _perform(
                 validated=action.validated,
                 confidence=action.confidence,
             )
+            result.logged.append(logged)
             result.entries.append(
                 {
                     "partner": action.partner,

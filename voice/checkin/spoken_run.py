@@ -87,6 +87,7 @@ def spoken_checkin(
     budget_s: float = 120.0,
     ears: SpokenEars | None = None,
     mouth: SpokenMouth | None = None,
+    first: str | None = None,
 ) -> SessionResult:
     """Run one check-in through the spoken edges; every answer is stored as it is understood.
 
@@ -102,4 +103,5 @@ def spoken_checkin(
         edges.recognizer.name,
         seed=seed,
         budget_s=budget_s,
+        first=first,
     )

@@ -10,6 +10,11 @@ import click
 
 from voice.commands.options import db_option, engine_option, json_option, model_option
 
+NEXT_STEP = (
+    "Next: run `checkin setup` to set your names, microphone and an evening reminder; "
+    "then `checkin listen` and say \"hey check in\" (or type one with `checkin text`)."
+)
+
 
 @click.command("demo")
 @click.option(
@@ -54,6 +59,7 @@ def command(
     from audio.wavout import TimelineWavWriter
     from voice.checkin.demo import load_demo_script, synthesize_answers
     from voice.checkin.spoken_run import spoken_checkin
+    from voice.checkin.wording import plural
     from voice.config import load_config, with_flags
     from voice.runtime import Console, PrintedVoice, closing_all, open_spoken_checkin
 
@@ -75,20 +81,25 @@ def command(
             ),
             earcons=True,
         )
-        result = spoken_checkin(spoken.edges, config.partners, spoken.store, seed=seed)
+        # The demo's answers are in Ana-then-Sam order: never alternated.
+        result = spoken_checkin(spoken.edges, config.partners, spoken.store, seed=seed,
+                                first=script.partners[0])
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False))
-    else:
-        console.line(
-            f"The whole conversation ({result.duration_s:.0f} s of audio) is in {out}; "
-            f"{len(result.entries)} entries were logged "
-            + (f"to {db_path}." if db_path else "to a throwaway database.")
-        )
+    count = len(result.entries)
+    console.line(
+        f"The whole conversation ({result.duration_s:.0f} s of audio) is in {out}; "
+        f"{plural(count, 'entry was', 'entries were')} logged "
+        + (f"to {db_path}." if db_path else "to a throwaway database.")
+    )
     if play:
         from audio.playback import NoSpeaker
         from audio.playback import play as play_pcm
 
         try:
             play_pcm(load_pcm16k(out))
-        except NoSpeaker as error:
-            console.warn(f"{error}; the conversation is still in {out}")
+        except NoSpeaker:
+            # The playback error's own advice names start's options, which demo does not take.
+            console.warn(f"no speaker to play it on here; the conversation is in {out}: "
+                         f"play it on a machine with speakers (e.g. `aplay {out}`)")
+    console.line(NEXT_STEP)

@@ -25,6 +25,8 @@ class Report:
     sections: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    next_step: str | None = None
+    """What to do next when the app can run but is not set up yet (no names)."""
 
 
 def _audio_devices(report: Report) -> None:
@@ -63,11 +65,11 @@ def _recognizer(report: Report, config: Config) -> None:
         report.problems.append(f"speech recognizer: {error}")
 
 
-def _voice(report: Report) -> None:
+def _voice(report: Report, config: Config) -> None:
     from voice.tts import Speaker
 
     try:
-        with Speaker(timeout_s=15.0) as speaker:
+        with Speaker(rate=config.voice_rate, timeout_s=15.0) as speaker:
             report.sections["tts"] = speaker.describe()
     except (CheckinError, AudioError) as error:
         report.sections["tts"] = None
@@ -121,8 +123,14 @@ def diagnose(config: Config) -> Report:
     ]
     _audio_devices(report)
     _recognizer(report, config)
-    _voice(report)
+    _voice(report, config)
     _database(report, config)
+    if not config.names_set:
+        report.warnings.append(
+            f"no partner names are set, so a check-in would greet "
+            f"\"{' and '.join(config.partners)}\": run `checkin setup` to set them"
+        )
+        report.next_step = "run `checkin setup` to set your names, microphone and reminder"
     return report
 
 
@@ -145,7 +153,12 @@ def _print(report: Report) -> None:
         click.echo(f"warning: {warning}")
     for problem in report.problems:
         click.echo(f"problem: {problem}")
-    click.echo("ok: the app can run" if not report.problems else "the app cannot run yet")
+    if report.problems:
+        click.echo("the app cannot run yet")
+    elif report.next_step:
+        click.echo(f"ok: the app can run; next, {report.next_step}")
+    else:
+        click.echo("ok: the app can run")
 
 
 @click.command("doctor")
@@ -184,7 +197,8 @@ def command(
     if as_json:
         click.echo(
             json.dumps(
-                {**report.sections, "problems": report.problems, "warnings": report.warnings},
+                {**report.sections, "problems": report.problems, "warnings": report.warnings,
+                 "next_step": report.next_step},
                 indent=2,
             )
         )

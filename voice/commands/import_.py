@@ -35,8 +35,11 @@ def command(file: Path, force: bool, db: Path | None) -> None:
         ) from None
     with open_store(database_path(db)) as store:
         result = import_export(store, data, source=str(file), same_couple=not force)
+    from voice.checkin.wording import plural
+
     click.echo(
-        f"Imported {result.sessions_added} sessions and {result.entries_added} entries "
-        f"({result.sessions_present} sessions and {result.entries_present} entries "
-        "were already there)."
+        f"Imported {plural(result.sessions_added, 'session')} and "
+        f"{plural(result.entries_added, 'entry', 'entries')} "
+        f"({plural(result.sessions_present, 'session')} and "
+        f"{plural(result.entries_present, 'entry', 'entries')} were already there)."
     )

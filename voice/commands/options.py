@@ -43,11 +43,29 @@ def engine_option(help: str | None = None) -> Decorator:
     return click.option("--engine", type=EngineChoice(), default=None, help=help or _engine_help())
 
 
+def existing_model(_ctx: click.Context, _param: click.Parameter, value: Path | None
+                    ) -> Path | None:
+    """A --model folder that does not exist is the user's typo: say so, never fall back."""
+    if value is not None:
+        from voice.recognizers.models import require_model_folder
+
+        require_model_folder(value)
+    return value
+
+
 def model_option() -> Decorator:
     return click.option(
         "--model",
         type=click.Path(file_okay=False, path_type=Path),
+        callback=existing_model,
         help="The model folder for the chosen engine (default: the config, then installed ones).",
+    )
+
+
+def first_option() -> Decorator:
+    return click.option(
+        "--first", metavar="NAME",
+        help="Who goes first tonight (default: whoever did not go first last time).",
     )
 
 
@@ -58,7 +76,8 @@ def db_option(help: str = "The check-in database (default: config, CHECKIN_DB, d
 
 def partners_option() -> Decorator:
     return click.option(
-        "--partners", metavar="A,B", help="The two partners, in the order asked (default: config)."
+        "--partners", metavar="A,B",
+        help="The two partners (default: the config, which `checkin setup` writes).",
     )
 
 

@@ -50,17 +50,31 @@ def command() -> None:
 def install(dry_run: bool) -> None:
     """Write the user unit, then enable and start it.
 
+    The service checks in with the names in the config file, so they must be set
+    first (`checkin setup`).
+
     \b
     Example:
       checkin service install --dry-run
     """
+    from voice.config import load_config
     from voice.listen.service_unit import UNIT_NAME, current_unit_text, unit_path
 
+    config = load_config()
+    # The service has no --partners: without names in the file it would run as "Partner A".
+    unnamed = None if config.origin("partners") == "file" else (
+        f"the config file has no partner names, and the service would check in as "
+        f"\"{' and '.join(config.partners)}\"; run `checkin setup` once to set them"
+    )
     text = current_unit_text()
     if dry_run:
+        if unnamed:
+            click.echo(f"checkin: warning: {unnamed}", err=True)
         click.echo(f"# {unit_path()}")
         click.echo(text, nl=False)
         return
+    if unnamed:
+        raise CheckinError(unnamed)
     _require_systemd()
     path = unit_path()
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from voice.commands.options import audio_options
+from voice.commands.options import audio_options, first_option
 
 
 @click.command("start")
@@ -22,6 +22,7 @@ from voice.commands.options import audio_options
     show_default=True,
     help="Seconds of audio the check-in may take before it closes.",
 )
+@first_option()
 @click.option("--quiet", is_flag=True, help="No chime before each answer.")
 @click.option("--patient", is_flag=True,
               help="Wait out every pause (1.2 s) before replying, even after a whole sentence: "
@@ -41,13 +42,15 @@ def command(
     replies: tuple[Path, ...],
     seed: int | None,
     budget: float,
+    first: str | None,
     quiet: bool,
     patient: bool,
 ) -> None:
     """Run one spoken check-in now, without waiting for the wake phrase.
 
     The partners answer into the microphone (or a WAV file, or scripted reply
-    files); every answer is saved the moment it is understood.
+    files); every answer is saved the moment it is understood. Who goes first
+    alternates from one check-in to the next.
 
     \b
     Example:
@@ -55,7 +58,8 @@ def command(
       checkin start --replies a1.wav a2.wav a3.wav --mute --json
     """
     from voice.checkin.spoken_run import spoken_checkin
-    from voice.config import load_config, with_flags
+    from voice.checkin.wording import entries_saved
+    from voice.config import load_config, require_partners, with_flags
     from voice.runtime import (
         Console,
         closing_all,
@@ -69,6 +73,7 @@ def command(
         load_config(), partners=partners, db_path=db_path, engine=engine, mic=mic, speaker=speaker,
         patient=patient or None,
     )
+    require_partners(config)
     console = Console(as_json)
     with closing_all() as stack:
         source = open_source(config.mic, audio_in, reply_files(use_replies, replies), console.warn)
@@ -80,7 +85,7 @@ def command(
             patient=config.patient,
         )
         result = spoken_checkin(
-            spoken.edges, config.partners, spoken.store, seed=seed, budget_s=budget
+            spoken.edges, config.partners, spoken.store, seed=seed, budget_s=budget, first=first
         )
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False))
@@ -88,5 +93,5 @@ def command(
         state = "completed" if result.completed else "not completed"
         click.echo(
             f"session {result.session_id} {state}, {result.duration_s:.1f} s, "
-            f"{len(result.entries)} entries saved to {config.db_path}"
+            f"{entries_saved(len(result.entries))} to {config.db_path}"
         )

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import click
 
-from voice.commands.options import engine_option
+from voice.commands.options import engine_option, existing_model
 
 
 @click.command(name="transcribe")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @engine_option("Recognizer to use (default: the config's engine, else auto).")
 @click.option("--model", "model_dir", type=click.Path(path_type=Path), default=None,
+              callback=existing_model,
               help="Vosk model folder (wins over CHECKIN_VOSK_MODEL and the config).")
 @click.option("--json", "as_json", is_flag=True,
               help='One JSON object per file: {"file","text","engine","audio_s","decode_s"}.')

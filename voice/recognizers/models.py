@@ -82,6 +82,20 @@ def folder_size(path: Path) -> int:
     return sum(file.stat().st_size for file in path.rglob("*") if file.is_file())
 
 
+def require_model_folder(path: Path) -> None:
+    """Raise CheckinError (one line) unless `--model` names an existing folder.
+
+    A typo must not quietly fall back to another engine with an unrelated reason."""
+    folder = Path(path).expanduser()
+    if not folder.exists():
+        raise CheckinError(
+            f"--model {path}: the folder does not exist; check the path (`checkin model list` "
+            "shows the installed models, `checkin model download` gets one)"
+        )
+    if not folder.is_dir():
+        raise CheckinError(f"--model {path} is a file, not a model folder (unzip it first)")
+
+
 def validate_model(path: Path) -> None:
     """Raise CheckinError unless `path` looks like a complete, uncorrupted Vosk model folder."""
     if not path.exists():
