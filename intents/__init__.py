@@ -1,4 +1,4 @@
-"""The intent catalogue (TOML data) and the pure rapidfuzz matcher."""
+"""The intent catalogue (TOML data, with example phrasings) and the pure matcher."""
 
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
@@ -11,7 +11,8 @@ __all__ = ["CONTEXTS", "Catalogue", "CatalogueError", "Match", "load_catalogue",
 
 
 def __getattr__(name: str) -> Any:
-    """rapidfuzz loads when matching starts, not when `checkin --help` lists the commands."""
+    """rapidfuzz and numpy load when matching starts (the encoder on the first answer that
+    needs it), not when `checkin --help` lists the commands."""
     if name in ("Match", "match"):
         return getattr(import_module("intents.matcher"), name)
     if name in __all__:

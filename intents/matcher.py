@@ -1,41 +1,46 @@
 """The matcher: what a partner's answer means, given the question just asked.
 
-`match(text, context)` is a pure function of the text, the context and the
-catalogue. "No confident match" is a result (`Match(None, None, score)`), never an
-exception, so the dialogue can ask again instead of logging noise.
+`match(text, context)` is a pure function of the text, the context and the catalogue
+(with its example phrasings and fitted weights). "No confident match" is a result
+(`Match(None, None, score)`), never an exception, so the dialogue can ask again.
 
-How an answer is read, in order:
-1. Commands (skip, repeat, stop) count only when they are the WHOLE answer, after
-   politeness words are dropped: "skip please" skips; "thank you for not stopping
-   the movie" is an appreciation.
-2. Content intents are weighed from catalogue cues (minding negation and "but")
-   plus the similarity of the whole answer to the intent's example phrasings.
-3. Substantive text that nothing claims takes the context's fallback (an
-   appreciation, or an unmet need of category "other"); noise ("the", "um") never does.
+Three parts, each doing what it is good at (their shares are measured in
+tests/test_intents_ablation.py):
+1. fuzzy (rapidfuzz): a whole answer that is a command ("skip please", "hang on"),
+   or nearly word for word a known example, decides at once. It never looks for a
+   command inside a longer answer.
+2. noise: an answer made only of noise words ("the", "uh the") is no answer.
+3. semantic + cue: the encoder's per-context regression gives each intent a
+   probability; catalogue cues (minding negation) add a little evidence on top, in
+   log-odds, and the unmet-need category is chosen the same way. "none" (room
+   noise, the television) and a winner below MIN_PROBABILITY are no match.
+Without the encoder (a translator's catalogue has no fitted weights) cues and
+phrase similarity decide alone, with the context's fallback.
+
+`Match.decided_by` names the part whose evidence separated the winner from the
+runner-up: "fuzzy", "cue" or "semantic".
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import lru_cache
+import logging
+import math
+from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
+from intents import fuzzy, rules, semantic
+from intents.catalogue import CONTEXTS, UNMET_NEED, Catalogue, ContextSpec, load_catalogue
+from intents.evidence import Answer
+from intents.examples import NONE_LABEL, Example
+from intents.fuzzy import DEFAULT_SCORERS, Scorer, Scorers
+from intents.normalise import stem
 
-from intents.catalogue import (
-    CONTEXTS,
-    OTHER_CATEGORY,
-    UNMET_NEED,
-    Catalogue,
-    ContextSpec,
-    load_catalogue,
-)
-from intents.evidence import Answer, CueSet, Negation, Weight, weigh
-from intents.normalise import stem, strip_phrases
+__all__ = ["CONTEXTS", "DEFAULT_SCORERS", "Match", "Parts", "Scorer", "Scorers", "match",
+           "match_with"]
 
-__all__ = ["CONTEXTS", "Match", "Scorers", "match", "match_with"]
+log = logging.getLogger("checkin.intents")
+log.addHandler(logging.NullHandler())
 
-Scorer = Callable[..., float]
+CUE, FUZZY, SEMANTIC = "cue", "fuzzy", "semantic"
 
 
 @dataclass(frozen=True)
@@ -48,51 +53,33 @@ class Match:
     """The unmet-need category; set only when intent == "unmet_need"."""
     score: float
     """Confidence, 0..100."""
+    decided_by: str | None = field(default=None, compare=False)
+    """Which part decided: "fuzzy", "cue" or "semantic" (None for an empty answer)."""
 
 
 @dataclass(frozen=True)
-class Scorers:
-    """The rapidfuzz scorers and cut-offs the matcher uses (swappable to measure them)."""
+class Parts:
+    """Which parts are switched on (all, in the app; fewer, to measure each one)."""
 
-    command: Scorer
-    command_cutoff: float
-    phrase: Scorer
-    phrase_floor: float
+    fuzzy: bool = True
+    cue: bool = True
+    semantic: bool = True
 
 
-# Chosen by measurement on tests/data/intents/labelled.toml (808 answers;
-# tests/test_intents_scorers.py reruns it, `pytest -s` prints the table).
-# Intent accuracy with each phrase scorer (command scorer fixed at ratio):
-#   ratio 99.9%  QRatio 99.9%  token_sort_ratio 99.8%  token_set_ratio 97.8%
-#   WRatio 97.6%  partial_ratio 91.1%
-# and with each command scorer (phrase scorer fixed at ratio):
-#   ratio 99.9%  QRatio 99.9%  token_sort_ratio 99.9%  token_set_ratio 92.9%
-#   WRatio 43.8%  partial_ratio 88.2%
-# Subset-friendly scorers (token_set, partial, WRatio) fire commands inside ordinary
-# answers ("stop" in "thank you for not stopping the movie"), the failure the product
-# must not have. ratio is the plainest of the best, and word order matters in speech.
-DEFAULT_SCORERS = Scorers(
-    command=fuzz.ratio, command_cutoff=85.0, phrase=fuzz.ratio, phrase_floor=70.0
-)
-
-# The score of a command found inside a few extra command words.
-LOOSE_COMMAND_SCORE = 60.0
-# A command is a short answer; anything longer is an ordinary answer.
-MAX_COMMAND_WORDS = 9
-# Misheard words are snapped to the closest catalogue word only when long enough
-# for edit distance to mean something.
-SNAP_MIN_LENGTH = 5
-SNAP_CUTOFF = 84.0
-# Words longer than any catalogue word by this much are never snapped.
-MAX_CHARS_WORD = 4
-# Evidence needed to call an intent confidently (one clear cue, or a lead word).
-MIN_EVIDENCE = 0.9
-# Evidence needed to name a category rather than "other" (more than a lone hint).
-MIN_CATEGORY_EVIDENCE = 0.75
-# A whole-answer similarity this far above the floor is worth this much evidence.
-PHRASE_EVIDENCE = 2.5
-FALLBACK_SCORE = 50.0
-EMPTY_SCORE = 20.0
+ALL_PARTS = Parts()
+# Cue evidence counts this much (in log-odds) beside the semantic probabilities, for
+# intents and for categories. Chosen on development set F (benchmarks/RESULTS.md).
+CUE_WEIGHT = 0.5
+CATEGORY_CUE_WEIGHT = 1.0
+# A negated cue ("you didn't ignore me") counts this much for the opposite intent:
+# sentence embeddings barely see negation, the cue rules do.
+NEGATION_WEIGHT = 2.0
+# Below this the semantic+cue winner is a guess: no match, so the dialogue asks again.
+MIN_PROBABILITY = 0.3
+# One word ("banana", "kettle") is as likely room noise as an answer: it needs more.
+MIN_ONE_WORD_PROBABILITY = 0.5
+# A command made of command words ("say that one more time") gives way only to this.
+SURE_PROBABILITY = 0.8
 
 
 def match(text: str, context: str, catalogue: Catalogue | None = None) -> Match:
@@ -104,219 +91,160 @@ def match(text: str, context: str, catalogue: Catalogue | None = None) -> Match:
     return match_with(text, context, catalogue or load_catalogue(), DEFAULT_SCORERS)
 
 
-def match_with(text: str, context: str, catalogue: Catalogue, scorers: Scorers) -> Match:
-    """`match` with explicit scorers: used to measure alternatives."""
+def match_with(
+    text: str, context: str, catalogue: Catalogue, scorers: Scorers, parts: Parts = ALL_PARTS
+) -> Match:
+    """`match` with explicit scorers and parts: used to measure alternatives."""
     spec = catalogue.contexts.get(context)
     if spec is None:
         raise ValueError(
             f"unknown context {context!r}; expected one of {sorted(catalogue.contexts)}"
         )
-    words = catalogue.normaliser.words(text if isinstance(text, str) else "")
-    substantive = [w for w in words if w not in catalogue.noise]
-    if not substantive and not words:
-        return _empty(spec)
+    text = text if isinstance(text, str) else ""
+    words = catalogue.normaliser.words(text)
+    if not words or all(w in catalogue.noise for w in words):
+        return _sound(text, words, spec, catalogue, parts)
+    joined = " ".join(words)
+    possible = None
+    if parts.fuzzy:
+        sure, possible = fuzzy.command(words, spec, catalogue, scorers)
+        if sure is not None:
+            return Match(sure[0], None, round(sure[1], 1), FUZZY)
+        near = fuzzy.verbatim(joined, context, catalogue)
+        if near is not None:
+            return _from_example(near[0], near[1], spec)
+    snapped = [fuzzy.snap(catalogue, stem(w)) if parts.fuzzy else stem(w) for w in words]
+    answer = Answer.of(words, snapped)
+    evidence = rules.cue_evidence(answer, spec, catalogue)
+    if not parts.cue:
+        evidence = rules.CueEvidence({k: 0.0 for k in evidence.intents}, {})
+    model = _model(catalogue, context) if parts.semantic else None
+    if model is None:
+        return _by_rules(joined, evidence, possible, spec, scorers, parts)
+    return _fused(joined, len(words), evidence, model, spec, possible)
 
-    command, possible_command = _command(words, spec, catalogue, scorers)
-    if command is not None:
-        return command
 
-    answer = Answer.of(words, [_snap(catalogue, stem(w)) for w in words])
-    content = _content(answer, " ".join(words), spec, catalogue, scorers, bool(substantive))
-    if possible_command is not None and content.score <= FALLBACK_SCORE:
-        return possible_command
-    return content
-
-
-def _empty(spec: ContextSpec) -> Match:
+def _empty(spec: ContextSpec, decided_by: str | None = None) -> Match:
     if spec.empty is not None:
-        return Match(spec.empty, None, EMPTY_SCORE)
-    return Match(None, None, 0.0)
+        return Match(spec.empty, None, rules.EMPTY_SCORE, decided_by)
+    return Match(None, None, 0.0, decided_by)
 
 
-def _command(
-    words: list[str], spec: ContextSpec, catalogue: Catalogue, scorers: Scorers
-) -> tuple[Match | None, Match | None]:
-    """(a sure command, a possible one) for an answer.
-
-    Sure: the whole answer is close to a command phrase ("skip please").
-    Possible: every word of the answer is command vocabulary and it contains a
-    command phrase ("can you say that one more time"); it wins only over the
-    context's fallback, never over real content evidence ("what do you want").
-    """
-    if not spec.commands:
-        return None, None
-    core = strip_phrases(" ".join(words), catalogue.politeness) or " ".join(words)
-    if not core or len(core.split()) > MAX_COMMAND_WORDS:
-        return None, None
-    sure = _best_command(core, spec, catalogue, scorers.command, scorers.command_cutoff)
-    if sure is not None:
-        return sure, None
-    core_words = set(core.split())
-    if not core_words <= _command_vocabulary(catalogue):
-        return None, None
-    return None, _contained_command(core_words, spec, catalogue)
-
-
-def _contained_command(
-    core_words: set[str], spec: ContextSpec, catalogue: Catalogue
-) -> Match | None:
-    """The longest command phrase whose words all occur in the answer (not noise alone)."""
-    best: tuple[str, int] | None = None
-    for name in spec.commands:
-        for phrase in catalogue.commands[name]:
-            phrase_words = set(phrase.split())
-            if phrase_words <= core_words and not phrase_words <= catalogue.noise:
-                if best is None or len(phrase_words) > best[1]:
-                    best = (name, len(phrase_words))
-    return None if best is None else Match(best[0], None, LOOSE_COMMAND_SCORE)
-
-
-def _best_command(
-    core: str, spec: ContextSpec, catalogue: Catalogue, scorer: Scorer, cutoff: float
-) -> Match | None:
-    best: tuple[str, float] | None = None
-    for name in spec.commands:
-        # processor=None on purpose: both sides are already normalised by the catalogue's
-        # Normaliser (rapidfuzz 3 does no lowercasing or trimming by itself).
-        found = process.extractOne(
-            core, catalogue.commands[name], scorer=scorer, processor=None, score_cutoff=cutoff
-        )
-        if found is not None and (best is None or found[1] > best[1]):
-            best = (name, float(found[1]))
-    return None if best is None else Match(best[0], None, round(best[1], 1))
-
-
-@lru_cache(maxsize=8)
-def _command_vocabulary(catalogue: Catalogue) -> frozenset[str]:
-    words = {w for phrases in catalogue.commands.values() for p in phrases for w in p.split()}
-    return frozenset(words | catalogue.noise)
-
-
-def _phrase_evidence(joined: str, phrases: tuple[str, ...], scorers: Scorers) -> float:
-    if not phrases or not joined:
-        return 0.0
-    found = process.extractOne(
-        joined, phrases, scorer=scorers.phrase, processor=None, score_cutoff=scorers.phrase_floor
-    )
-    if found is None:
-        return 0.0
-    return PHRASE_EVIDENCE * (found[1] - scorers.phrase_floor) / (100.0 - scorers.phrase_floor)
-
-
-def _content(
-    answer: Answer,
-    joined: str,
-    spec: ContextSpec,
-    catalogue: Catalogue,
-    scorers: Scorers,
-    substantive: bool,
+def _sound(
+    text: str, words: list[str], spec: ContextSpec, catalogue: Catalogue, parts: Parts
 ) -> Match:
-    weights: dict[str, Weight] = {
-        intent.name: weigh(answer, intent.evidence, _negation(catalogue)) for intent in spec.intents
-    }
-    totals = {
-        intent.name: weights[intent.name].own + _phrase_evidence(joined, intent.phrases, scorers)
-        for intent in spec.intents
-    }
-    for intent in spec.intents:
-        if intent.opposite in totals:
-            totals[intent.opposite] += weights[intent.name].flipped
+    """An answer of only fillers and noise words: no answer, unless it is a known one.
 
-    category, category_weight = _category(answer, catalogue)
-    if UNMET_NEED in totals:
-        totals[UNMET_NEED] += category_weight.own
-        for intent in spec.intents:
-            if intent.name != UNMET_NEED and intent.opposite == UNMET_NEED:
-                # "you didn't ignore me today": a negated complaint means there was none.
-                totals[intent.name] += category_weight.flipped
-    elif spec.complaints_mean is not None:
-        # A plain complaint where an appreciation was asked for: there was nothing.
-        # Only the general complaint cues count: topics like "hug" or "phone" are
-        # as likely to be what someone is thankful for.
-        totals[spec.complaints_mean] += weigh(
-            answer, _complaints(catalogue), _negation(catalogue)
-        ).own
-
-    best_name = max(totals, key=lambda name: totals[name]) if totals else None
-    if best_name is not None and totals[best_name] >= MIN_EVIDENCE:
-        return _result(best_name, category, _evidence_score(totals[best_name]))
-    if spec.fallback is not None and (substantive or spec.fallback == spec.empty):
-        score = FALLBACK_SCORE if substantive else EMPTY_SCORE
-        return _result(spec.fallback, category, score)
-    best = totals[best_name] if best_name is not None else 0.0
-    return Match(None, None, round(min(45.0, 45.0 * best / MIN_EVIDENCE), 1))
-
-
-def _result(intent: str, category: str, score: float) -> Match:
-    return Match(intent, category if intent == UNMET_NEED else None, round(score, 1))
-
-
-def _evidence_score(evidence: float) -> float:
-    return min(100.0, 40.0 + 20.0 * evidence)
-
-
-def _category(answer: Answer, catalogue: Catalogue) -> tuple[str, Weight]:
-    """The best-supported unmet-need category ("other" when none has a real cue).
-
-    Hints alone (a stray "talking") are too weak to name a category.
+    "mm" is an acknowledgement and "uh huh" a yes where examples say so; "um the" never.
     """
-    best_name, best = OTHER_CATEGORY, Weight()
-    flipped = 0.0
-    for name, evidence in catalogue.categories.items():
-        weight = weigh(answer, evidence, _negation(catalogue))
-        flipped = max(flipped, weight.flipped)
-        if weight.own > best.own:
-            best_name, best = name, weight
-    if best.own < MIN_CATEGORY_EVIDENCE:
-        best_name = OTHER_CATEGORY
-    return best_name, Weight(best.own, flipped)
+    if parts.fuzzy:
+        kept = " ".join(catalogue.normaliser.words(text, keep_fillers=True))
+        near = fuzzy.verbatim(kept, spec.name, catalogue) if kept else None
+        if near is not None:
+            return _from_example(near[0], near[1], spec)
+    return _empty(spec, CUE if words else None)
 
 
-@lru_cache(maxsize=8192)
-def _snap(catalogue: Catalogue, word_stem: str) -> str:
-    """The catalogue word a misheard or misspelt word most likely was (or itself)."""
-    if len(word_stem) < SNAP_MIN_LENGTH or word_stem in _vocabulary_set(catalogue):
-        return word_stem
-    candidates = _vocabulary_by_length(catalogue).get(len(word_stem), ())
-    found = process.extractOne(
-        word_stem, candidates, scorer=fuzz.ratio, processor=None, score_cutoff=SNAP_CUTOFF
-    )
-    return word_stem if found is None else str(found[0])
+def _from_example(example: Example, ratio: float, spec: ContextSpec) -> Match:
+    if example.label == NONE_LABEL:
+        return Match(None, None, 0.0, FUZZY)
+    category = example.category if example.intent == UNMET_NEED else None
+    return Match(example.intent, category, round(ratio, 1), FUZZY)
 
 
-@lru_cache(maxsize=8)
-def _vocabulary_set(catalogue: Catalogue) -> frozenset[str]:
-    return frozenset(catalogue.vocabulary)
+def _by_rules(
+    joined: str, evidence: rules.CueEvidence, possible: tuple[str, float] | None,
+    spec: ContextSpec, scorers: Scorers, parts: Parts,
+) -> Match:
+    """Cues and phrase similarity alone (no encoder), as before the semantic part."""
+    phrase = fuzzy.phrase_evidence(joined, spec, scorers) if parts.fuzzy else {}
+    intent, category, score = rules.decide(evidence, phrase, spec, substantive=True)
+    if possible is not None and score <= rules.FALLBACK_SCORE:
+        return Match(possible[0], None, possible[1], FUZZY)
+    if intent is None:
+        return Match(None, None, round(score, 1), CUE)
+    return Match(intent, category if intent == UNMET_NEED else None, round(score, 1), CUE)
 
 
-@lru_cache(maxsize=8)
-def _vocabulary_by_length(catalogue: Catalogue) -> dict[int, tuple[str, ...]]:
-    """Catalogue words that could reach SNAP_CUTOFF against a word of each length.
+def _fused(
+    joined: str, word_count: int, evidence: rules.CueEvidence, model: tuple[semantic.Model, Embed],
+    spec: ContextSpec, possible: tuple[str, float] | None,
+) -> Match:
+    regression, embed = model
+    probabilities = regression.probabilities(embed(joined))
+    allowed = {i.name for i in spec.intents} | set(spec.commands) | {NONE_LABEL}
+    if word_count > fuzzy.MAX_COMMAND_WORDS:
+        allowed -= set(spec.commands)  # a long answer is an answer, not a command
+    by_intent: dict[str, float] = {}
+    by_category: dict[str, float] = {}
+    for label, p in probabilities.items():
+        intent, _, kind = label.partition("/")
+        if intent in allowed:
+            by_intent[intent] = by_intent.get(intent, 0.0) + p
+            if kind:
+                by_category[kind] = by_category.get(kind, 0.0) + p
+    if not by_intent:
+        return Match(None, None, 0.0, SEMANTIC)
+    sem = {name: math.log(max(p, 1e-9)) for name, p in by_intent.items()}
+    cue = {
+        name: CUE_WEIGHT * evidence.intents.get(name, 0.0)
+        + (NEGATION_WEIGHT - CUE_WEIGHT) * evidence.negated.get(name, 0.0)
+        for name in by_intent
+    }
+    totals = {name: sem[name] + cue[name] for name in by_intent}
+    ranked = sorted(totals, key=lambda name: totals[name], reverse=True)
+    best = ranked[0]
+    posterior = _softmax(totals)[best]
+    decided_by = SEMANTIC
+    if len(ranked) > 1:
+        second = ranked[1]
+        if cue[best] - cue[second] > sem[best] - sem[second]:
+            decided_by = CUE
+    if possible is not None and best not in spec.commands and posterior < SURE_PROBABILITY:
+        # Every word is command vocabulary ("can you say that one more time").
+        return Match(possible[0], None, possible[1], FUZZY)
+    floor = MIN_PROBABILITY if word_count > 1 else MIN_ONE_WORD_PROBABILITY
+    # One odd word ("kettle") is a command only when fuzzy knew it as one ("pardon").
+    one_word_command = word_count == 1 and best in spec.commands
+    if best == NONE_LABEL or posterior < floor or one_word_command:
+        return Match(None, None, round(100 * posterior, 1), decided_by)
+    category = _category(by_category, evidence) if best == UNMET_NEED else None
+    return Match(best, category, round(100 * posterior, 1), decided_by)
 
-    ratio = 2 * matches / (len(a) + len(b)), so words whose lengths differ by more
-    than this can never score high enough: leaving them out changes no result.
-    """
-    longest = max((len(w) for w in catalogue.vocabulary), default=0) + 1
-    by_length: dict[int, tuple[str, ...]] = {}
-    for length in range(SNAP_MIN_LENGTH, longest + MAX_CHARS_WORD):
-        by_length[length] = tuple(
-            w
-            for w in catalogue.vocabulary
-            if 2 * min(length, len(w)) / (length + len(w)) * 100 >= SNAP_CUTOFF
-        )
-    return by_length
+
+def _category(by_category: dict[str, float], evidence: rules.CueEvidence) -> str:
+    total = sum(by_category.values()) or 1.0
+    scores = {
+        name: math.log(max(p / total, 1e-9))
+        + CATEGORY_CUE_WEIGHT * evidence.categories.get(name, 0.0)
+        for name, p in by_category.items()
+    }
+    return max(scores, key=lambda name: scores[name])
 
 
-@lru_cache(maxsize=8)
-def _negation(catalogue: Catalogue) -> Negation:
-    return Negation(catalogue.negators, catalogue.breakers)
+def _softmax(values: dict[str, float]) -> dict[str, float]:
+    top = max(values.values())
+    exp = {k: math.exp(v - top) for k, v in values.items()}
+    total = sum(exp.values())
+    return {k: v / total for k, v in exp.items()}
 
 
-@lru_cache(maxsize=8)
-def _complaints(catalogue: Catalogue) -> CueSet:
-    """The general complaint cues of the need question's unmet_need intent."""
-    need = catalogue.contexts.get("need")
-    for intent in need.intents if need is not None else ():
-        if intent.name == UNMET_NEED:
-            return CueSet(cues=intent.evidence.cues, negators=catalogue.negators)
-    return CueSet()
+Embed = semantic.Embed
+_WARNED: set[str] = set()
+
+
+def _model(catalogue: Catalogue, context: str) -> tuple[semantic.Model, Embed] | None:
+    """The context's regression and the encoder, or None when either is missing."""
+    loaded = semantic.load(catalogue)
+    if loaded is None or context not in loaded[0]:
+        return None
+    from intents.encoder import Encoder, EncoderUnavailable
+
+    try:
+        encoder = Encoder.shared()
+    except EncoderUnavailable as error:
+        if "encoder" not in _WARNED:
+            _WARNED.add("encoder")
+            log.warning("matching without the sentence encoder: %s", error)
+        return None
+    return loaded[0][context], encoder.encode

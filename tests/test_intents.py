@@ -104,7 +104,8 @@ def test_the_clause_after_but_decides_a_response() -> None:
 
 
 def test_a_complaint_in_the_appreciation_question_is_not_an_appreciation() -> None:
-    assert match("you ignored my texts all day", "appreciation").intent == "nothing"
+    # Issue 19: a complaint given as an appreciation is its own intent (it was "nothing").
+    assert match("you ignored my texts all day", "appreciation").intent == "complaint"
 
 
 def test_recognition_errors_are_understood() -> None:

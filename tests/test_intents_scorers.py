@@ -1,8 +1,8 @@
-"""The measurement behind the matcher's rapidfuzz scorers (see intents/matcher.py).
+"""The measurement behind the matcher's rapidfuzz scorers (see intents/fuzzy.py).
 
 Each alternative scorer is run over the whole labelled set; the chosen ones must be
-at least as accurate as every alternative. Rerun with `-s` to print the table that
-the comment in intents/matcher.py records.
+at least as accurate as every alternative. Rerun with `-s` to print the table
+(benchmarks/RESULTS.md keeps its history).
 """
 
 from __future__ import annotations

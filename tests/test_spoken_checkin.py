@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 from spoken_helpers import REPO, ReplyBank, spoken_start
 
 from voice.checkin.script import load_script
@@ -179,7 +178,6 @@ def test_one_entry_is_one_entry_in_the_closing_line(replies: ReplyBank, tmp_path
     assert "1 entry saved" in done.stdout and "entries" not in done.stdout.splitlines()[-1]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 19: the matcher does not yet emit need_yes")
 def test_a_yes_to_the_need_question_is_asked_what_happened(
     replies: ReplyBank, tmp_path: Path
 ) -> None:

@@ -43,16 +43,7 @@ def rows(db: Path, sql: str) -> list[tuple[object, ...]]:
         return connection.execute(sql).fetchall()
 
 
-WAITS_ON_INTENTS = pytest.mark.xfail(
-    strict=True,
-    reason="issue 19: the matcher does not yet emit need_yes, nothing for 'im fine', think, "
-    "hand_over, acknowledgement, complaint or correct; the dialogue handles them already",
-)
-"""Strict: each of these starts passing, and must be unmarked, when the intents land."""
-
-
 @pytest.mark.parametrize("answer", ["yes", "there was one"])
-@WAITS_ON_INTENTS
 def test_yes_to_the_need_question_gets_what_happened(tmp_path: Path, answer: str) -> None:
     db = tmp_path / "c.db"
     summary = typed(db, TO_ANAS_NEED + f"{answer}\nyou ignored my message all day\n")
@@ -63,7 +54,7 @@ def test_yes_to_the_need_question_gets_what_happened(tmp_path: Path, answer: str
 
 
 @pytest.mark.parametrize(
-    "answer", [pytest.param("im fine", marks=WAITS_ON_INTENTS), "not really", "nothing today"]
+    "answer", ["im fine", "not really", "nothing today"]
 )
 def test_im_fine_is_nothing_not_a_need(tmp_path: Path, answer: str) -> None:
     db = tmp_path / "c.db"
@@ -74,7 +65,6 @@ def test_im_fine_is_nothing_not_a_need(tmp_path: Path, answer: str) -> None:
 
 
 @pytest.mark.parametrize("answer", ["let me think", "um give me a second"])
-@WAITS_ON_INTENTS
 def test_let_me_think_earns_a_patient_wait(tmp_path: Path, answer: str) -> None:
     db = tmp_path / "c.db"
     summary = typed(db, f"{answer}\nyou made me coffee\n")
@@ -82,7 +72,6 @@ def test_let_me_think_earns_a_patient_wait(tmp_path: Path, answer: str) -> None:
     assert [e["text"] for e in summary["entries"]] == ["you made me coffee"]
 
 
-@WAITS_ON_INTENTS
 def test_sam_you_go_first_hands_the_turn_over(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
     summary = typed(db, "sam you go first\nyou cooked dinner\nyou made me coffee\n")
@@ -92,7 +81,6 @@ def test_sam_you_go_first_hands_the_turn_over(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("answer", ["ok", "got it", "mm"])
-@WAITS_ON_INTENTS
 def test_a_short_ok_is_a_brief_acknowledgement(tmp_path: Path, answer: str) -> None:
     db = tmp_path / "c.db"
     summary = typed(db, TO_ANAS_NEED + f"you never texted me back\n{answer}\n")
@@ -104,7 +92,6 @@ def test_a_short_ok_is_a_brief_acknowledgement(tmp_path: Path, answer: str) -> N
 
 @pytest.mark.parametrize("complaint", ["i hate you",
                                        "thanks for leaving the dishes again, really lovely"])
-@WAITS_ON_INTENTS
 def test_a_complaint_is_not_praised_and_can_be_logged_as_a_hurt(
     tmp_path: Path, complaint: str
 ) -> None:
@@ -118,7 +105,6 @@ def test_a_complaint_is_not_praised_and_can_be_logged_as_a_hurt(
     assert rows(db, "SELECT count(*) FROM entries WHERE kind = 'appreciation'") == [(0,)]
 
 
-@WAITS_ON_INTENTS
 def test_a_complaint_declined_as_a_hurt_is_not_logged(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
     summary = typed(db, "i hate you\nno\nyou made me coffee\n")
@@ -127,7 +113,6 @@ def test_a_complaint_declined_as_a_hurt_is_not_logged(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("correction", ["that's not what i said", "no change that"])
-@WAITS_ON_INTENTS
 def test_a_misheard_answer_is_asked_again_and_replaced(tmp_path: Path, correction: str) -> None:
     db = tmp_path / "c.db"
     summary = typed(db, f"you made me toffee\n{correction}\nyou made me coffee\n")

@@ -19,12 +19,17 @@ if TYPE_CHECKING:
 def _render(result: Match, as_json: bool) -> str:
     if as_json:
         return json.dumps(
-            {"intent": result.intent, "category": result.category, "score": result.score}
+            {
+                "intent": result.intent,
+                "category": result.category,
+                "score": result.score,
+                "decided_by": result.decided_by,
+            }
         )
     label = result.intent or "(no match)"
     if result.category:
         label = f"{label}/{result.category}"
-    return f"{label}\t{result.score:g}"
+    return f"{label}\t{result.score:g}\t{result.decided_by or '-'}"
 
 
 @click.command(name="intent")
@@ -37,7 +42,10 @@ def _render(result: Match, as_json: bool) -> str:
     help="The question the answer replies to.",
 )
 @click.option(
-    "--json", "as_json", is_flag=True, help='One {"intent", "category", "score"} per line.'
+    "--json",
+    "as_json",
+    is_flag=True,
+    help='One {"intent", "category", "score", "decided_by"} per line.',
 )
 @click.option(
     "--catalogue",
@@ -48,8 +56,9 @@ def _render(result: Match, as_json: bool) -> str:
 def command(text: str | None, context: str, as_json: bool, catalogue_path: Path | None) -> None:
     """Match an answer (TEXT, or one answer per stdin line) to an intent.
 
-    Prints the intent (with its unmet-need category) and a 0-100 score;
-    "(no match)" when nothing matched confidently.
+    Prints the intent (with its unmet-need category), a 0-100 score and the part
+    of the matcher that decided (cue, fuzzy or semantic); "(no match)" when nothing
+    matched confidently.
 
     \b
     Example:
