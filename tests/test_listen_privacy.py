@@ -137,3 +137,41 @@ def test_on_a_terminal_the_couple_sees_their_answers(
     assert done.returncode == 0, shown
     answers = _answers(db)
     assert answers and all(answer in shown for answer in answers)
+
+
+def test_the_journal_counts_what_was_kept_and_first_picks_who_starts(
+    replies: ReplyBank, clips: Path, tmp_path: Path
+) -> None:
+    """`listen --first Sam`: Sam is asked first; an answer taken back is not counted."""
+    command, env, db = _unit(tmp_path)
+    wake = spoken_file(clips, "wake", ("rms", "hey check in"))
+    answers = [replies.say(partner, text) for partner, text in (
+        ("Sam", "I appreciated that you made me toffee"),
+        ("Sam", "No, that's not what I said"),
+        ("Sam", "I appreciated that you made me coffee this morning"),
+        ("Ana", "Thank you for listening to me after my long day at work"),
+        ("Sam", "I felt ignored when you were on your phone during dinner"),
+        ("Ana", "I hear you and I am sorry it felt that way"),
+        ("Ana", "No, not today"),
+    )]
+    done = subprocess.run(
+        [*command, "--once", "--mute", "--first", "Sam", "--replies", str(wake),
+         *map(str, answers)],
+        capture_output=True, text=True, timeout=300, cwd=REPO, env={**env, **SYSTEMD_SETS},
+    )
+    logged = done.stdout + done.stderr
+    assert done.returncode == 0, logged
+    assert len(_answers(db)) == 4, logged
+    assert "checkin: check-in saved: 4 entries" in logged
+    asked = [line for line in logged.splitlines() if line.startswith("assistant: ")]
+    first_question = next(line for line in asked if "appreciate" in line.lower())
+    assert first_question.startswith("assistant: Sam,"), asked
+
+
+def test_listen_with_first_naming_neither_partner_says_so_before_waiting(tmp_path: Path) -> None:
+    command, env, _ = _unit(tmp_path)
+    done = subprocess.run([*command, "--once", "--mute", "--first", "Jo"], capture_output=True,
+                          text=True, timeout=60, cwd=REPO, env=env)
+    assert done.returncode == 2
+    assert "Jo" in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr

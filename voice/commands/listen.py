@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from voice.commands.options import audio_options
+from voice.commands.options import audio_options, first_option
 
 if TYPE_CHECKING:
     from audio.source import FrameSource
@@ -63,6 +63,13 @@ class EventStore:
         self.entries += 1
         return done
 
+    def withdraw(self, entry: Any) -> None:
+        """A misheard answer taken back ("that's not what I said") is not counted."""
+        from voice.checkin.store_layers import retract
+
+        if retract(self.store, entry):
+            self.entries -= 1
+
     def end_session(self, session_id: int, *, completed: bool, duration_s: float) -> Any:
         done = self.store.end_session(session_id, completed=completed, duration_s=duration_s)
         kept = getattr(self.store, "recovery_file", None)
@@ -97,6 +104,7 @@ def _reopen_microphone(spec: str | None) -> FrameSource:
 
 @click.command("listen")
 @audio_options
+@first_option()
 @click.option("--once", is_flag=True, help="Exit after one check-in.")
 @click.option("--phrase", help="The wake phrase (default: the config's, or \"hey check in\").")
 @click.option("--sensitivity", type=click.FloatRange(0.0, 1.0), default=0.5, show_default=True,
@@ -110,7 +118,7 @@ def command(
     partners: str | None, db_path: Path | None, engine: str | None, model: Path | None,
     mic: str | None, audio_in: Path | None, use_replies: bool, speaker: str | None,
     say_to: Path | None, mute: bool, as_json: bool, replies: tuple[Path, ...], once: bool,
-    phrase: str | None, sensitivity: float, quiet: bool, patient: bool,
+    phrase: str | None, sensitivity: float, quiet: bool, patient: bool, first: str | None,
 ) -> None:
     """Wait for the wake phrase, run a check-in, and go back to waiting.
 
@@ -156,6 +164,10 @@ def command(
         load_config(), partners=partners, db_path=db_path, engine=engine, mic=mic, speaker=speaker,
         wake_phrase=phrase.lower().strip() if phrase else None, patient=patient or None,
     )
+    if first:
+        from voice.checkin.store_layers import pin_first
+
+        pin_first(config.partners, first)  # an unknown name is said now, not after the wake
     console = Console(as_json)
     status = StatusLine(sys.stderr)
     # The loop's state changes reach the journal through CHECKIN_LOG (the unit sets it).
@@ -206,6 +218,7 @@ def command(
                 if live_mic else None,
                 tell=tell,
                 on_wake=lambda d: show(f"(heard \"{d.phrase}\" at {d.t:.1f} s)"),
+                first=first,
             )
             show(f"Waiting for \"{config.wake_phrase}\"…")
             results = loop.run(once=once)

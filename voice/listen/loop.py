@@ -153,6 +153,8 @@ class ListenLoop:
     """Prints one line to the user (not part of the transcript)."""
     on_wake: Callable[[WakeDetection], None] | None = None
     budget_s: float = 120.0
+    first: str | None = None
+    """Who goes first in this run's first check-in (`--first`); later ones alternate."""
     request_timeout_s: float = REQUEST_TIMEOUT_S
     matcher: Callable[[str, str], Match] = match
     requests: list[str] = field(default_factory=list)
@@ -234,8 +236,9 @@ class ListenLoop:
         self._in_checkin = True
         result = spoken_checkin(
             self.edges, self.partners, self.store, budget_s=self.budget_s,
-            ears=self._checkin_ears, mouth=self._mouth,
+            ears=self._checkin_ears, mouth=self._mouth, first=self.first,
         )
+        self.first = None
         self._in_checkin = False
         log.info(
             "check-in %d ended at %.1f s: %s, entries=%d", result.session_id,
