@@ -293,3 +293,15 @@ def test_noise_seldom_makes_a_near_miss_wake_it(stream_cache: Path) -> None:
     assert len(false_wakes) <= 2, false_wakes
     assert found >= 49
     assert len(vetoed_near_misses) >= 4, vetoed_near_misses
+
+
+def test_a_candidate_pocketsphinx_cannot_align_gets_a_verdict_not_an_exception() -> None:
+    """A 1.2 s piece of "check in opens at noon" (flite rms, 10 dB pink noise; cut from the
+    TUNING stream by an early version of the gate's cut over talk) made PocketSphinx raise
+    "Failed to stop utterance processing" in the phone-level alignment, which ended the
+    listening loop. It is now read as a phrase that does not align, and the verifier goes on."""
+    clip = wake_streams.read_wav_bytes(Path(__file__).parent / "data" / "wake" /
+                                       "aligner-fails.wav")
+    verifier = WakeVerifier("hey check in")
+    assert not verifier.verify(clip).accepted
+    assert verifier.verify(clip) == verifier.verify(clip)
