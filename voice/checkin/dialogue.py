@@ -304,8 +304,9 @@ def _close(
     """The one-line summary, the goodbye, and the end of a completed check-in.
 
     Cut short by the clock, it says so kindly; in the middle of a response, the
-    hurt partner still hears that it matters. That extra line is left out when an
-    answer ran so long (`at_s`) that the closing's reserve no longer holds it."""
+    hurt partner still hears that it matters. When an answer ran so long (`at_s`)
+    that the closing's reserve no longer holds it, that extra line and the summary
+    are left out: the goodbye alone still ends within the two minutes."""
     room = at_s is None or at_s <= state.close_at_s + EXTRA_LINE_GRACE_S
     if state.phase == RESPOND and room:
         state = _say(state, actions, "respond_later")
@@ -313,6 +314,10 @@ def _close(
         state = _say(state, actions, "validate_sharer")
     elif cut_short and room:
         state = _say(state, actions, "time_up")
+    if not room:
+        state = _say(state, actions, "goodbye")
+        actions.append(End(completed=True))
+        return replace(state, ended=True)
     appreciations = state.script.count(state.appreciations, state.script.appreciation_forms)
     needs = state.script.count(state.needs, state.script.need_forms)
     if state.appreciations and state.needs:
