@@ -89,12 +89,13 @@ def run(settings: Settings) -> list[Figure]:
     texts = [catalogue.normaliser.text(text) or text for text, _ in batch]
 
     def full() -> None:
+        Encoder._remembered.cache_clear()  # every pass pays for every answer
         for text, context in batch:
             match(text, context)
 
     def bare_encoder() -> None:
         for text in texts:
-            encoder.encode(text)
+            encoder.encode_uncached(text)
 
     def without_encoder() -> None:
         for text, context in batch:

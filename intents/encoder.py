@@ -15,6 +15,7 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import threading
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +109,17 @@ class Encoder:
             return cls._shared
 
     def encode(self, text: str) -> np.ndarray:
+        """`encode_uncached`, remembering the last few thousand answers (read-only arrays):
+        a repeated answer ("skip", "i hear you") costs nothing the second time."""
+        return self._remembered(text)
+
+    @lru_cache(maxsize=2048)  # noqa: B019 - one shared encoder per process, never freed
+    def _remembered(self, text: str) -> np.ndarray:
+        vector = self.encode_uncached(text)
+        vector.setflags(write=False)
+        return vector
+
+    def encode_uncached(self, text: str) -> np.ndarray:
         """The mean-pooled, normalised embedding of `text` (float32, shape (384,))."""
         ids = np.asarray(self._tokenizer.encode(text).ids, dtype=np.int64)
         looked_up = self._table[ids].astype(np.float32) * self._scale[ids]
