@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from intents_helpers import accuracy, load_labelled
 
 from intents import match
@@ -38,36 +39,18 @@ INTENT_FLOOR = 0.93
 CATEGORY_FLOOR = 0.89
 
 
-def test_blind_set_a_is_the_recorded_one() -> None:
-    examples = load_labelled(BLIND_A)
-    assert len(examples) == 335
+@pytest.mark.parametrize(
+    ("path", "size"), [(BLIND_A, 335), (DEV_F, 396), (BLIND_B, 343)], ids=["A", "F", "B"]
+)
+def test_each_set_is_the_recorded_one_and_holds_its_floors(path: Path, size: int) -> None:
+    examples = load_labelled(path)
+    assert len(examples) == size
     assert {e.context for e in examples} == {"appreciation", "need", "response", "wake_request"}
-
-
-def test_blind_set_a_holds_its_floors() -> None:
-    result = accuracy(load_labelled(BLIND_A), match)
+    result = accuracy(examples, match)
     misses = "\n".join(
         f"[{e.context}] {e.text!r}: wanted {e.intent}/{e.category}, got {m.intent}/{m.category}"
         for e, m in result.misses
     )
-    print(f"\nblind A: intent {result.intent:.1%}, category {result.category:.1%}")
+    print(f"\n{path.stem}: intent {result.intent:.1%}, category {result.category:.1%}")
     assert result.intent >= INTENT_FLOOR, misses
     assert result.category >= CATEGORY_FLOOR, misses
-
-
-def test_development_set_f_holds_its_floors() -> None:
-    examples = load_labelled(DEV_F)
-    assert len(examples) == 396
-    result = accuracy(examples, match)
-    print(f"\ndev F: intent {result.intent:.1%}, category {result.category:.1%}")
-    assert result.intent >= INTENT_FLOOR
-    assert result.category >= CATEGORY_FLOOR
-
-
-def test_blind_set_b_holds_its_floors() -> None:
-    examples = load_labelled(BLIND_B)
-    assert len(examples) == 343
-    result = accuracy(examples, match)
-    print(f"\nblind B: intent {result.intent:.1%}, category {result.category:.1%}")
-    assert result.intent >= INTENT_FLOOR
-    assert result.category >= CATEGORY_FLOOR
