@@ -235,6 +235,11 @@ def _worker_main() -> None:
             import pyttsx3
 
             engine = pyttsx3.init("espeak")
+            # A fresh espeak driver sometimes speaks its first utterance at the default
+            # rate, whatever was set (1 run in 3 here): one throwaway word settles it.
+            with tempfile.TemporaryDirectory() as scratch:
+                engine.save_to_file("ok", os.path.join(scratch, "warm.wav"))
+                engine.runAndWait()
         return _handle(engine, request)
 
     serve(handle, REQUESTS)
