@@ -308,16 +308,21 @@ def _close(
     that the closing's reserve no longer holds it, that extra line and the summary
     are left out: the goodbye alone still ends within the two minutes."""
     room = at_s is None or at_s <= state.close_at_s + EXTRA_LINE_GRACE_S
-    if state.phase == RESPOND and room:
-        state = _say(state, actions, "respond_later")
-    elif state.phase == RETRY and room:
-        state = _say(state, actions, "validate_sharer")
-    elif cut_short and room:
-        state = _say(state, actions, "time_up")
-    if not room:
-        state = _say(state, actions, "goodbye")
-        actions.append(End(completed=True))
-        return replace(state, ended=True)
+    if room:
+        if state.phase == RESPOND:
+            state = _say(state, actions, "respond_later")
+        elif state.phase == RETRY:
+            state = _say(state, actions, "validate_sharer")
+        elif cut_short:
+            state = _say(state, actions, "time_up")
+        state = _summarise(state, actions)
+    state = _say(state, actions, "goodbye")
+    actions.append(End(completed=True))
+    return replace(state, ended=True)
+
+
+def _summarise(state: State, actions: list[Action]) -> State:
+    """Tonight in one line: how many appreciations and hurts were shared."""
     appreciations = state.script.count(state.appreciations, state.script.appreciation_forms)
     needs = state.script.count(state.needs, state.script.need_forms)
     if state.appreciations and state.needs:
@@ -328,10 +333,7 @@ def _close(
         key = "summary_needs"
     else:
         key = "summary_none"
-    state = _say(state, actions, key, appreciations=appreciations, needs=needs)
-    state = _say(state, actions, "goodbye")
-    actions.append(End(completed=True))
-    return replace(state, ended=True)
+    return _say(state, actions, key, appreciations=appreciations, needs=needs)
 
 
 def _until(state: State) -> float:
