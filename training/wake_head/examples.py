@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from training.wake_classifier import Speaker, espeak_variants
 from training.wake_head.embedding import STEP_SAMPLES, FeatureModels, embeddings_of
 
 RATE = 16_000
@@ -33,32 +34,12 @@ FIRST_STEP = 9
 ESPEAK_BASES = ("en", "en-us", "en-gb", "en-gb-scotland", "en-gb-x-gbclan", "en-gb-x-rp",
                 "en-029", "en-us-nyc")
 """Every English espeak-ng accent but West Midlands (gbcwmd: held out of training)."""
-HELD_OUT_VARIANTS = frozenset({"m1", "f2", "f3", "m7"})
-"""Variants of the flat VALIDATION and OTHER_VOICES streams."""
-UNNATURAL_VARIANTS = ("robosoft", "whisper", "Demonic", "UniRobot", "anikaRobot",
-                      "announcer", "fast", "Mr")
 FLITE_VOICES = ("slt", "rms", "awb", "kal16")
 
 
-@dataclass(frozen=True)
-class Speaker:
-    engine: str
-    """"espeak" or "flite"."""
-    voice: str
-    speed: float = 1.0
-    pitch: float = 50.0
-    """espeak's 0-99 pitch; for flite the mean F0 in Hz (0: the voice's own)."""
-
-
-def espeak_variants() -> list[str]:
-    listing = subprocess.run(["espeak-ng", "--voices=variant"], capture_output=True,
-                             text=True, check=True).stdout.splitlines()[1:]
-    names = [line.split()[4].removeprefix("!v/") for line in listing if line.strip()]
-    return [n for n in names if n not in HELD_OUT_VARIANTS and not n.startswith(UNNATURAL_VARIANTS)]
-
-
 def speakers(rng: np.random.Generator, espeak_count: int) -> list[Speaker]:
-    """espeak-ng accents with random variants, speeds and pitches, and flite's voices."""
+    """espeak-ng accents with random variants (the old classifier's: none of the flat
+    VALIDATION and OTHER_VOICES streams' m1, f2, f3, m7), speeds and pitches, and flite's."""
     variants = espeak_variants()
     chosen = [Speaker("espeak", f"{rng.choice(ESPEAK_BASES)}+{rng.choice(variants)}",
                       float(rng.uniform(0.7, 1.2)), float(rng.uniform(15, 85)))
@@ -76,15 +57,7 @@ def synthesize(speaker: Speaker, text: str) -> np.ndarray:
     """The speaker saying `text`: float samples at 16 kHz, int16 scale, silence trimmed."""
     with tempfile.TemporaryDirectory() as work:
         out = Path(work) / "say.wav"
-        if speaker.engine == "espeak":
-            command = ["espeak-ng", "-v", speaker.voice, "-s", str(int(175 * speaker.speed)),
-                       "-p", str(int(speaker.pitch)), "-w", str(out), text]
-        else:
-            command = ["flite", "-voice", speaker.voice, "--setf",
-                       f"duration_stretch={1 / speaker.speed:.3f}"]
-            if speaker.pitch:
-                command += ["--setf", f"int_f0_target_mean={speaker.pitch:.0f}"]
-            command += ["-t", text, "-o", str(out)]
+        command = speaker.command(text, out)
         subprocess.run(command, check=True, capture_output=True)
         with wave.open(str(out)) as wav:
             rate = wav.getframerate()
