@@ -235,11 +235,6 @@ def _worker_main() -> None:
             import pyttsx3
 
             engine = pyttsx3.init("espeak")
-            # A fresh espeak driver sometimes speaks its first utterance at the default
-            # rate, whatever was set (1 run in 3 here): one throwaway word settles it.
-            with tempfile.TemporaryDirectory() as scratch:
-                engine.save_to_file("ok", os.path.join(scratch, "warm.wav"))
-                engine.runAndWait()
         return _handle(engine, request)
 
     serve(handle, REQUESTS)
@@ -262,12 +257,24 @@ def _handle(engine: Any, request: Message) -> Message:
         raise TypeError(f"no handler for {request.type!r}")
     # pyttsx3 2.99's espeak driver sometimes ends its loop before the first long
     # utterance is written (seen: >11 s of speech on a fresh engine); asking again works.
+    text = _at_rate(request.text, request.rate)
     for _attempt in range(3):
-        engine.save_to_file(request.text, request.path)
+        engine.save_to_file(text, request.path)
         engine.runAndWait()
         if os.path.exists(request.path) and os.path.getsize(request.path) > 44:
             return Rendered()
     return Failed("pyttsx3 finished without writing the audio file")
+
+
+def _at_rate(text: str, rate: int | None) -> str:
+    """`text` with espeak-ng's embedded speed command in front of it.
+
+    A rate set with setProperty is queued apart from the text, and a fresh engine sometimes
+    spoke the next prompt at pyttsx3's 200 wpm instead (1 run in 20 here, a warm-up word and
+    setting it twice did not cure it); a command inside the text is read with the text.
+    """
+    spoken = "".join(ch for ch in text if ch >= " " or ch in "\n\t")
+    return f"\x01{int(rate)}S{spoken}" if rate else spoken
 
 
 def _find_voice(voices: list[Any], wanted: str) -> str:
