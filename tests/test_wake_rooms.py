@@ -27,6 +27,11 @@ lounge no other recipe uses, over a fan, real recorded people and its own voice 
 eight near misses found nowhere else. Measured once, on main as it was (e19c0c1): 2 of 12
 found (both in the dining room at 1 m, none over noise or talk, none in the bathroom or the
 lounge), no false wake, 0.078 CPU s per audio s.
+Those figures were on streams that clipped: every room response carried an extra 4 pi
+(22 dB), so a wake said 1 m away was clipped in 20-57 % of its samples. With the direct path
+at 1/r (nothing else in any recipe changed), main's detector (8737d28) measured:
+HELD_OUT 2 of 20 (ked 1, slt_hts 1; both in the bedroom), no false wake; HELD_OUT_2 2 of 12
+(both in the dining room at 1 m), no false wake. These are the before scores of what follows.
 The targets are not met; the tests below state them and are expected to fail until they are.
 """
 
@@ -37,6 +42,7 @@ import shutil
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from audio.frames import split_into_frames
@@ -47,7 +53,14 @@ from voice.wake.detector import WakeDetector
 pytest.importorskip("pyroomacoustics")
 
 from benchmarks import wake_room_recipes  # noqa: E402
-from benchmarks.wake_rooms import RoomRecipe, build_room_stream  # noqa: E402
+from benchmarks.wake_rooms import (  # noqa: E402
+    Room,
+    RoomRecipe,
+    build_room_stream,
+    direct_path_gain,
+    impulse_response,
+    measured_rt60,
+)
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +95,7 @@ def _per_family(result: dict[str, list], stream: WakeStream) -> dict[str, str]:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 18 target not met: 3/20 found, 1 false wake")
+@pytest.mark.xfail(strict=True, reason="issue 18 target not met: 2/20 found")
 def test_held_out_families_and_rooms_every_wake_found_no_false_wake(cache: Path) -> None:
     stream = _stream(wake_room_recipes.HELD_OUT, cache)
     result, cpu = _run(stream)
@@ -102,21 +115,54 @@ def test_a_neural_voice_of_a_real_person_in_new_rooms_every_wake_found(cache: Pa
     assert len(result["found"]) == len(stream.wakes) == 12
 
 
-def test_three_minutes_of_talk_never_wake_it_cheaply(cache: Path) -> None:
-    """A TV and a conversation, no wake phrase: measured 0 false wakes, 0.006 CPU s per s.
+ROOMS_AND_DISTANCES = sorted({(place.room, place.distance_m)
+                              for recipe in (wake_room_recipes.TUNING_ROOMS,
+                                             wake_room_recipes.HELD_OUT,
+                                             wake_room_recipes.HELD_OUT_2)
+                              for place in recipe.placements}, key=str)
 
-    The target is 0.03; most sentences outgrow a wake phrase and never reach a verifier. On
-    a loaded two-core machine CPU time stays within a few per cent, so the bar is the target."""
+
+@pytest.mark.parametrize(("room", "distance"), ROOMS_AND_DISTANCES, ids=str)
+def test_a_room_hears_the_talker_at_one_over_r_with_a_physical_tail(
+        room: Room, distance: float, cache: Path) -> None:
+    """Direct path at 1/r, and as much reverberant energy over it as Sabine's diffuse field
+    predicts for that room and distance (critical distance 0.057 sqrt(V / RT60)), within 3 dB:
+    never the 20+ dB more that once clipped the streams; and the RT60 the room was given."""
+    response = impulse_response(room, distance, 7, cache)
+    assert direct_path_gain(response) == pytest.approx(1 / distance, rel=0.02)
+    critical = 0.057 * np.sqrt(np.prod(room.dims) / room.rt60)
+    predicted_db = 10 * np.log10(1 + (distance / critical) ** 2)
+    assert 10 * np.log10(np.sum(response**2) * distance**2) == pytest.approx(predicted_db, abs=3)
+    assert measured_rt60(response) == pytest.approx(room.rt60, abs=0.1)
+
+
+def test_room_streams_do_not_clip(cache: Path) -> None:
+    """A wake said 1 m from the mic at the loudest level is still below full scale."""
+    stream = _stream(wake_room_recipes.TUNING_ROOMS, cache)
+    samples = np.abs(np.frombuffer(stream.pcm, "<i2"))
+    assert np.mean(samples >= 32767) < 1e-4
+
+
+def test_three_minutes_of_talk_never_wake_it_cheaply(cache: Path) -> None:
+    """A TV and a conversation, no wake phrase: no false wake, and few costly readings.
+
+    Cost is counted, not timed: the target of 0.03 CPU s per audio s is 6 s over these 206 s.
+    The ear reads each of the 10 candidates (0.3-0.4 s each here) and the PocketSphinx
+    readings (0.1-2 s each, 0.5 typical) only the short ones, so at most 5 may go on to them;
+    2 did (the CPU figures are in the README, from `python -m benchmarks --only wake`)."""
     stream = _stream(wake_room_recipes.CONTINUOUS_TALK, cache)
     assert stream.duration >= 180
-    result, cpu = _run(stream)
-    assert result["false"] == []
-    assert cpu <= 0.03
+    detector = WakeDetector("hey check in")
+    found = [d.t for frame in split_into_frames(stream.pcm) if (d := detector.push(frame))]
+    assert wake_streams.score(found, stream)["false"] == []
+    if detector.has_ear:
+        assert detector.sphinx_reads <= 5
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 18 target not met: 3/10 found, 2 false wakes "
-                                       "(both 'okay, sweet tart')")
+@pytest.mark.xfail(strict=True, reason="issue 18 target not met: 9/10 found, 2 false wakes "
+                                       "('okay, sweet tart', 'hey sweetheart': Whisper "
+                                       "heard the phrase)")
 def test_a_configured_phrase_works_without_retraining(cache: Path) -> None:
     """"okay sweetheart": the classifier (which knows only "hey check in") is not asked; the
     PocketSphinx readings and the Whisper ear decide. Target: 9 of 10, no false wake."""

@@ -4,8 +4,8 @@ A false wake in a living room is worse than asking twice, so everything that is 
 the phrase is dropped. Two stages keep that affordable: an energy gate (`voice.wake.gate`)
 that costs a few numpy operations per frame hands on only short utterances bounded by
 pauses, the shape of "hey check in" said to the room; only those get the costly readings of
-the verifier (`voice.wake.verify`): PocketSphinx's first, then, for what they do not accept,
-the Whisper ear (`voice.wake.ear`), trained on real people and good for any phrase. Each
+the verifier (`voice.wake.verify`): the Whisper ear (`voice.wake.ear`) first, trained on real
+people and good for any phrase, then PocketSphinx's for a short utterance it did not take. Each
 candidate is judged on its own (no state carried from earlier audio), so the same clip always
 gets the same verdict.
 """
@@ -49,7 +49,7 @@ class WakeDetector:
         """`sensitivity` from 0 (strict) to 1 (eager); raises CheckinError for a bad phrase.
 
         With `whisper` (and faster-whisper and its model installed) the Whisper ear reads
-        what PocketSphinx does not accept; without, PocketSphinx decides alone."""
+        every candidate first; without, PocketSphinx decides alone."""
         self.phrase = " ".join(phrase_words(phrase))
         self.sensitivity = sensitivity
         ear = load_ear(self.phrase) if whisper else None
@@ -58,6 +58,11 @@ class WakeDetector:
         self._gate = UtteranceGate(gate)
         self.candidates = 0
         """How many utterances reached the verifier (a measure of its CPU use)."""
+
+    @property
+    def sphinx_reads(self) -> int:
+        """How many candidates went on past the Whisper ear to the PocketSphinx readings."""
+        return self._verifier.sphinx_reads
 
     def push(self, frame: Frame) -> WakeDetection | None:
         """Take the next frame of the stream; a WakeDetection once the phrase has been heard.

@@ -44,6 +44,12 @@ EAR_PHRASE_LOGPROB = -1.2
 """Mean log-probability per token of the forced phrase, with the transcript exactly the phrase:
 at this bar no near miss of the tuning sets passed (wakes that do read -0.2 to -1.2)."""
 
+EAR_SENTENCE_EXTRA_WORDS = 2
+"""A transcript with more distinct words than the phrase plus these is a sentence, not a wake
+said on its own, and the PocketSphinx readings are not asked. Chosen on the choice streams
+(TUNING, VALIDATION, OTHER_VOICES, TUNING_ROOMS, CUSTOM_PHRASE, CONTINUOUS_TALK): 1 to 3 lost
+no wake there; 0 lost two. Room for Whisper to add a word or split one ("hey, check in please")."""
+
 # Sensitivity.
 
 WAKE_PRIOR_DECADES = 4.0

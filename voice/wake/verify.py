@@ -21,6 +21,7 @@ from voice.wake.readings import Readings, dithered
 from voice.wake.thresholds import (
     CLEAN_SPEECH_TO_GAP_DB,
     EAR_PHRASE_LOGPROB,
+    EAR_SENTENCE_EXTRA_WORDS,
     classifier_thresholds,
     fit_thresholds,
     loop_thresholds,
@@ -59,7 +60,7 @@ class Verdict:
     None when it was not measured."""
     wake_probability: float | None = None
     """The learned classifier's probability that this is the wake phrase
-    (`voice.wake.classifier`); `WakeVerifier.verify` always sets it."""
+    (`voice.wake.classifier`), when the PocketSphinx readings were asked."""
     vetoed: bool = False
     """A PocketSphinx reading accepted, but the classifier found the phrase too unlikely."""
     ear_text: str | None = None
@@ -67,7 +68,7 @@ class Verdict:
     ear_logprob: float | None = None
     """The ear's mean log-probability per token of the phrase, when it was asked."""
     by_ear: bool = False
-    """The Whisper ear accepted it (after every PocketSphinx reading had not)."""
+    """The Whisper ear accepted it (the PocketSphinx readings were then not asked)."""
 
 
 class WakeVerifier:
@@ -89,7 +90,9 @@ class WakeVerifier:
     - classifier: the learned classifier's probability with a fair phone-loop ratio
       (`voice.wake.classifier`); it runs before the rival ratio, and its probability
       vetoes every other reading when it is very low.
-    A candidate in steady broadband noise is denoised before all six readings.
+    A candidate in steady broadband noise is denoised before all six readings. With a
+    Whisper ear, the ear reads first and these six only when it heard a short utterance
+    that is not the phrase (see `verify`).
     Every word of the phrase must take part in the alignment, or nothing accepts.
     Every reading starts from a reset feature state, so a verdict depends on the
     candidate alone.
@@ -114,27 +117,34 @@ class WakeVerifier:
         # The classifier was trained on "hey check in" alone: for any other phrase it would
         # veto every wake (issue 18), so it is not asked.
         self._classifier_on = self.words == CLASSIFIER_PHRASE
+        self.sphinx_reads = 0
+        """How many candidates the PocketSphinx readings read (the costly ones)."""
 
     def verify(self, pcm: bytes) -> Verdict:
         """Decode one candidate (16 kHz int16 PCM, a pause either side).
 
-        The PocketSphinx readings come first (cheap); the Whisper ear reads only what they do
-        not accept, and its acceptance stands whatever the classifier said.
+        The Whisper ear reads first: its acceptance stands whatever the classifier says, and
+        a transcript that is a whole sentence ends the matter without the PocketSphinx
+        readings, which cost twice as much (on talk, most candidates are sentences). What is
+        left, a short utterance the ear did not take for the phrase, PocketSphinx reads.
         """
-        verdict = self._sphinx(pcm)
-        if verdict.accepted or self.ear is None:
-            return verdict
+        if self.ear is None:
+            return self._sphinx(pcm)
         heard = self.ear.read(pcm)
-        verdict = replace(verdict, ear_text=heard.text, ear_logprob=heard.phrase_logprob)
-        if not heard.accepted:
-            return verdict
-        score = _confidence((heard.phrase_logprob - EAR_PHRASE_LOGPROB) * CONFIDENCE_SCALE)
-        return replace(verdict, accepted=True, vetoed=False, by_ear=True,
-                       score=round(max(score, 0.01), 3), end_frame=heard.end_frame)
+        if heard.accepted:
+            score = _confidence((heard.phrase_logprob - EAR_PHRASE_LOGPROB) * CONFIDENCE_SCALE)
+            return Verdict(True, round(max(score, 0.01), 3), heard.end_frame, "",
+                           ear_text=heard.text, ear_logprob=heard.phrase_logprob, by_ear=True)
+        if len(set(heard.text.split())) > len(self.words) + EAR_SENTENCE_EXTRA_WORDS:
+            return Verdict(False, 0.0, None, "", ear_text=heard.text,
+                           ear_logprob=heard.phrase_logprob)
+        verdict = self._sphinx(pcm)
+        return replace(verdict, ear_text=heard.text, ear_logprob=heard.phrase_logprob)
 
     def _sphinx(self, pcm: bytes) -> Verdict:
         """The PocketSphinx readings and the classifier (a candidate in steady noise is
         denoised first, see `voice.wake.denoise`)."""
+        self.sphinx_reads += 1
         raw, clean = pcm, denoised(pcm)
         pcm = dithered(clean)
         fit = self._readings.fit(pcm)
