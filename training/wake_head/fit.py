@@ -16,6 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 
@@ -23,6 +24,7 @@ from training.wake_head.examples import (
     HEAD_STEPS,
     Speaker,
     heard,
+    image_source_rooms,
     labelled_windows,
     noise,
     random_scene,
@@ -94,14 +96,16 @@ def examples(job: Job) -> tuple[np.ndarray, np.ndarray]:
     speech = synthesize(job.speaker, job.text)
     if speech.size == 0:
         return np.zeros((0, HEAD_STEPS, 96), np.float16), np.zeros(0, np.int8)
-    scene = random_scene(rng)
+    scene = random_scene(rng, _ROOMS)
     talk = synthesize(job.speaker, job.talk) if scene.background == "talk" else None
     lead = rng.uniform(1.6, 2.6) if job.is_phrase else rng.uniform(0.3, 2.0)
     tail = 0.4 if job.is_phrase else rng.uniform(0.2, 1.0)
     clip, start, end = heard(speech, scene, lead, tail, talk, rng)
-    if not job.is_phrase and clip.size < 2.2 * 16_000:
-        clip = np.concatenate([np.zeros(int(2.2 * 16_000) - clip.size), clip])
-        start, end = start + (int(2.2 * 16_000) - clip.size), end
+    short = int(2.2 * 16_000) - clip.size
+    if not job.is_phrase and short > 0:
+        # Too short for a whole window: quiet before it, as in a stream.
+        clip = np.concatenate([np.zeros(short), clip])
+        start, end = start + short, end + short
     return labelled_windows(clip, start, end, job.is_phrase)
 
 
@@ -116,11 +120,25 @@ def noise_examples(seed: int, count: int) -> tuple[np.ndarray, np.ndarray]:
     return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]))
 
 
+_ROOMS: list[np.ndarray] | None = None
+"""The image-source rooms of this worker process (see `build`)."""
+
+
+def _use_rooms(rooms: list[np.ndarray] | None) -> None:
+    global _ROOMS
+    _ROOMS = rooms
+
+
 def build(phrase: str, espeak_count: int, seed: int = 0, workers: int = 2,
-          progress: Callable[[int, int], None] | None = None) -> tuple[np.ndarray, np.ndarray]:
+          progress: Callable[[int, int], None] | None = None,
+          room_cache: Path | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The labelled windows of a whole plan; with `room_cache`, half the clips are heard in
+    60 image-source rooms (pyroomacoustics) cached there, the rest in statistical ones."""
     jobs = plan(phrase, espeak_count, seed)
+    rooms = image_source_rooms(60, seed, room_cache) if room_cache is not None else None
     xs, ys = [], []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_use_rooms,
+                             initargs=(rooms,)) as pool:
         for done, (x, y) in enumerate(pool.map(examples, jobs, chunksize=8), 1):
             xs.append(x)
             ys.append(y)
@@ -193,7 +211,6 @@ def train(phrase: str, espeak_count: int = 60, seed: int = 0, threshold: float =
 
 def main() -> None:
     import argparse
-    from pathlib import Path
 
     parser = argparse.ArgumentParser(description="Train a wake head (training.wake_head).")
     parser.add_argument("phrase")
