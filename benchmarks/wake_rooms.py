@@ -68,6 +68,8 @@ class RoomRecipe:
     conversation: tuple[str, ...] = ()
     real_speech: tuple[str, ...] = ()
     """Files of `REAL_SPEECH` played in the stream as talk (never a wake)."""
+    real_wakes: tuple[str, ...] = ()
+    """Files of `REAL_SPEECH` in which a person says the wake phrase, in every placement."""
     talk_voices: tuple[Voice, ...] = ()
     """Voices of the "tts_talk" background noise (default: the recipe's own)."""
     wake_phrase: str = "hey check in"
@@ -195,6 +197,8 @@ class _Item:
     text: str
     voice: Voice | None
     placement: Placement
+    recording: str = ""
+    """A file of `REAL_SPEECH` said instead of synthesizing `text` (a real person)."""
 
 
 def _plan(recipe: RoomRecipe, rng: np.random.Generator) -> list[_Item]:
@@ -202,12 +206,14 @@ def _plan(recipe: RoomRecipe, rng: np.random.Generator) -> list[_Item]:
     items = [_Item("wake", recipe.wake_phrase, voice, place)
              for voice in recipe.voices for place in places if recipe.wake_phrase]
     voices = recipe.voices
+    items += [_Item("wake", recipe.wake_phrase, None, place, name)
+              for name in recipe.real_wakes for place in places]
     items += [_Item("near_miss", text, voices[(i + k) % len(voices)],
                     places[(i + 2 * k) % len(places)])
               for k in range(2) for i, text in enumerate(recipe.near_misses)]
     items += [_Item("speech", text, voices[(i + 1) % len(voices)], places[i % len(places)])
               for i, text in enumerate(recipe.conversation)]
-    items += [_Item("speech", name, None, places[i % len(places)])
+    items += [_Item("speech", name, None, places[i % len(places)], name)
               for i, name in enumerate(recipe.real_speech)]
     order = rng.permutation(len(items))
     return [items[i] for i in order]
@@ -222,9 +228,10 @@ def build_room_stream(recipe: RoomRecipe, cache_dir: Path) -> WakeStream:
     position = 0
     for index, item in enumerate(_plan(recipe, rng)):
         place = item.placement
-        if item.voice is None:
-            dry, voice_label = real_speech(item.text), "person"
+        if item.recording:
+            dry, voice_label = real_speech(item.recording), "person"
         else:
+            assert item.voice is not None
             dry = synthesize(item.voice, item.text, place.tempo, cache_dir)
             voice_label = item.voice.label
         dry = dry * 0.7 * 10 ** (-place.level_db / 20) / max(np.abs(dry).max(), 1e-9)
