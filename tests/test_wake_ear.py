@@ -10,6 +10,7 @@ import pytest
 from benchmarks import wake_streams
 from voice.wake.ear import load_ear, spellings
 from voice.wake.verify import WakeVerifier
+from voice.wake.words import sounds_alike
 
 EAR = load_ear("hey check in")
 needs_whisper = pytest.mark.skipif(
@@ -65,3 +66,19 @@ def test_a_configured_phrase_is_heard_without_training(cache: Path) -> None:
     assert verdict.accepted
     assert verdict.wake_probability is None
     assert not verifier.verify(_candidate("hey check in", cache, "awb")).accepted
+
+
+@pytest.mark.parametrize(("word", "phrase", "alike"), [
+    ("chicken", "hey check in", True),    # two phone edits from "check in"
+    ("checking", "hey check in", True),   # one
+    ("checked", "hey check in", True),
+    ("hay", "hey check in", False),       # a homophone of "hey" is the phrase itself
+    ("it", "hey check in", False),        # two-phone words are all close to each other
+    ("the", "hey check in", False),
+    ("check", "hey check in", False),     # the phrase's own word
+    ("sweethearts", "okay sweetheart", True),
+    ("sweetie", "okay sweetheart", False),
+])
+def test_a_sound_alike_is_a_dictionary_word_a_sound_or_two_from_the_phrase(
+        word: str, phrase: str, alike: bool) -> None:
+    assert sounds_alike(word, tuple(phrase.split())) is alike

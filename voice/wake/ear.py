@@ -8,17 +8,27 @@ transcript must be the phrase's words exactly (spaces, case and punctuation asid
 check-in." is the phrase; "hey check it" and "they checked in" are not), and the forced
 phrase must be likely per token. Near misses that differ by one sound ("hey chicken") are
 what a fuzzy match would let through, so none is used. Bars: `voice.wake.thresholds`.
+
+A second, told reading: Whisper is given the phrase as the text said just before (its
+"previous text" prompt, as an assistant expects its own name), and transcribes again. In a
+room, where the untold transcript is "great checking" or "very captured", the told one is
+often the phrase, and near misses mostly stay themselves; the verifier decides what it is
+worth (`voice.wake.verify`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-from voice.wake.thresholds import EAR_CONTEXT_FRAMES, EAR_PHRASE_LOGPROB
+from voice.wake.thresholds import (
+    EAR_CONTEXT_FRAMES,
+    EAR_PHRASE_LOGPROB,
+    EAR_SENTENCE_EXTRA_WORDS,
+)
 
 _HOP = 160
 """Whisper's feature hop: 10 ms at 16 kHz."""
@@ -37,6 +47,19 @@ class EarReading:
     accepted: bool
     end_frame: int
     """10 ms frame (from the candidate's start) where the forced phrase's last token ends."""
+    sentence: bool = False
+    """The transcript is a whole sentence, not a phrase said on its own (see
+    `EAR_SENTENCE_EXTRA_WORDS`)."""
+    told_text: str | None = None
+    """The transcript when told the phrase was coming (read only for a short utterance
+    that is not `accepted`)."""
+    phrase_text: str = ""
+    """The phrase as the app's words without spaces, for comparing transcripts."""
+
+    @property
+    def told_phrase(self) -> bool:
+        """Told the phrase was coming, Whisper wrote exactly the phrase."""
+        return self.told_text is not None and "".join(self.told_text.split()) == self.phrase_text
 
 
 class WhisperEar:
@@ -56,7 +79,17 @@ class WhisperEar:
                        tokenizer.token_to_id("<|notimestamps|>")]
         self._spellings = [tokenizer.encode(text, add_special_tokens=False).ids
                            for text in spellings(phrase)]
+        # Where a spelling's last word ends: a full stop after it may align to the silence.
+        self._last_word_token = [
+            max(i for i, token in enumerate(ids)
+                if any(c.isalnum() for c in tokenizer.decode([token])))
+            for ids in self._spellings]
         self._target = "".join(whisper_text(phrase).split())
+        self._words = len(whisper_text(phrase).split())
+        # "<|startofprev|> Hey check in.": the phrase as what was said just before.
+        told = " " + phrase[:1].upper() + phrase[1:] + "."
+        self._told_start = ([tokenizer.token_to_id("<|startofprev|>")]
+                            + tokenizer.encode(told, add_special_tokens=False).ids + self._start)
 
     def read(self, pcm: bytes) -> EarReading:
         """Read one candidate (16 kHz int16 PCM, under `EAR_CONTEXT_FRAMES` x 10 ms)."""
@@ -74,22 +107,43 @@ class WhisperEar:
             ctranslate2.StorageView.from_array(np.ascontiguousarray(features[None])),
             to_cpu=True,
         )
-        result = self._whisper.generate(encoded, [self._start], beam_size=1,
-                                        max_length=_MAX_TOKENS)[0]
-        text = self._normal(self._tokenizer.decode(result.sequences_ids[0]))
+        text = self._transcribe(encoded, self._start)
         frames = min(EAR_CONTEXT_FRAMES, samples.size // _HOP)
+        score, end_frame = self._forced_phrase(encoded, self._start, frames)
+        accepted = "".join(text.split()) == self._target and score >= EAR_PHRASE_LOGPROB
+        sentence = len(set(text.split())) > self._words + EAR_SENTENCE_EXTRA_WORDS
+        reading = EarReading(text, round(score, 3), accepted, end_frame, sentence,
+                             phrase_text=self._target)
+        if accepted or sentence:
+            return reading
+        told = replace(reading, told_text=self._transcribe(encoded, self._told_start))
+        if not told.told_phrase:
+            return told
+        # Untold, the forced phrase may align anywhere in a poor candidate; told, where it is.
+        return replace(told, end_frame=self._forced_phrase(encoded, self._told_start, frames)[1])
+
+    def _forced_phrase(self, encoded: Any, start: list[int], frames: int) -> tuple[float, int]:
+        """The phrase's best spelling forced through the decoder after `start`: its mean
+        log-probability per token, and the 10 ms frame where its last token ends."""
+        import ctranslate2
+
         batch = np.repeat(np.asarray(encoded), len(self._spellings), axis=0)
-        aligned = self._whisper.align(ctranslate2.StorageView.from_array(batch), self._start,
+        aligned = self._whisper.align(ctranslate2.StorageView.from_array(batch), start,
                                       self._spellings, [frames] * len(self._spellings))
         scores = [float(np.mean(np.log(np.maximum(a.text_token_probs, 1e-12))))
                   for a in aligned]
-        best = aligned[int(np.argmax(scores))]
-        # Cross-attention steps are 20 ms; the last text token's last step ends the phrase.
-        steps = [step for token, step in best.alignments if token == len(best.text_token_probs) - 1]
+        index = int(np.argmax(scores))
+        best, last = aligned[index], self._last_word_token[index]
+        # Cross-attention steps are 20 ms; the last word token's last step ends the phrase.
+        steps = [step for token, step in best.alignments if token == last]
         end_frame = 2 * (max(steps) + 1) if steps else frames
-        said = "".join(text.split()) == self._target
-        return EarReading(text, round(max(scores), 3),
-                          said and max(scores) >= EAR_PHRASE_LOGPROB, min(end_frame, frames))
+        return max(scores), min(end_frame, frames)
+
+    def _transcribe(self, encoded: Any, start: list[int]) -> str:
+        """Greedy transcript after `start` (the start tokens, or a prompt and them)."""
+        result = self._whisper.generate(encoded, [start], beam_size=1,
+                                        max_length=_MAX_TOKENS + len(start) - len(self._start))[0]
+        return str(self._normal(self._tokenizer.decode(result.sequences_ids[0])))
 
 
 def spellings(phrase: str) -> list[str]:

@@ -21,14 +21,13 @@ from voice.wake.readings import Readings, dithered
 from voice.wake.thresholds import (
     CLEAN_SPEECH_TO_GAP_DB,
     EAR_PHRASE_LOGPROB,
-    EAR_SENTENCE_EXTRA_WORDS,
     classifier_thresholds,
     fit_thresholds,
     loop_thresholds,
     rival_ratio_thresholds,
     spotted_thresholds,
 )
-from voice.wake.words import phrase_words
+from voice.wake.words import phrase_words, sounds_alike
 
 
 @dataclass(frozen=True)
@@ -69,6 +68,8 @@ class Verdict:
     """The ear's mean log-probability per token of the phrase, when it was asked."""
     by_ear: bool = False
     """The Whisper ear accepted it (the PocketSphinx readings were then not asked)."""
+    ear_told_text: str | None = None
+    """What the ear transcribed when told the phrase was coming, when it was asked."""
 
 
 class WakeVerifier:
@@ -125,21 +126,28 @@ class WakeVerifier:
 
         The Whisper ear reads first: its acceptance stands whatever the classifier says, and
         a transcript that is a whole sentence ends the matter without the PocketSphinx
-        readings, which cost twice as much (on talk, most candidates are sentences). What is
-        left, a short utterance the ear did not take for the phrase, PocketSphinx reads.
+        readings, which cost twice as much (on talk, most candidates are sentences). A short
+        utterance that the ear, told the phrase was coming, wrote as the phrase is accepted
+        too, unless untold it heard a sound-alike word. What is left PocketSphinx reads.
         """
         if self.ear is None:
             return self._sphinx(pcm)
         heard = self.ear.read(pcm)
-        if heard.accepted:
+        # Told the phrase was coming, Whisper wrote it, and untold it heard no word that
+        # sounds like the phrase ("hey chicken"): a wake too. Else PocketSphinx decides.
+        told = heard.told_phrase and not any(sounds_alike(word, tuple(self.words))
+                                             for word in heard.text.split())
+        if heard.accepted or told:
             score = _confidence((heard.phrase_logprob - EAR_PHRASE_LOGPROB) * CONFIDENCE_SCALE)
             return Verdict(True, round(max(score, 0.01), 3), heard.end_frame, "",
-                           ear_text=heard.text, ear_logprob=heard.phrase_logprob, by_ear=True)
-        if len(set(heard.text.split())) > len(self.words) + EAR_SENTENCE_EXTRA_WORDS:
+                           ear_text=heard.text, ear_logprob=heard.phrase_logprob, by_ear=True,
+                           ear_told_text=heard.told_text)
+        if heard.sentence:
             return Verdict(False, 0.0, None, "", ear_text=heard.text,
                            ear_logprob=heard.phrase_logprob)
         verdict = self._sphinx(pcm)
-        return replace(verdict, ear_text=heard.text, ear_logprob=heard.phrase_logprob)
+        return replace(verdict, ear_text=heard.text, ear_logprob=heard.phrase_logprob,
+                       ear_told_text=heard.told_text)
 
     def _sphinx(self, pcm: bytes) -> Verdict:
         """The PocketSphinx readings and the classifier (a candidate in steady noise is

@@ -51,6 +51,28 @@ def rival_words(words: tuple[str, ...]) -> frozenset[str]:
     return frozenset(w for w in rivals if pronunciations[w] not in forbidden or w in words)
 
 
+def sound_alike_edits(phones: int) -> int:
+    """Phone edits within which a word sounds like a run of `phones` wake phones: none for
+    one or two (any two-phone word is two edits from any other), one for three or four
+    ("checked" for "check"), two from five ("chicken" for "check in")."""
+    return 0 if phones < 3 else 1 if phones < 5 else 2
+
+
+def sounds_alike(word: str, words: tuple[str, ...]) -> bool:
+    """Is `word`, not itself a wake word, a dictionary word that sounds like the phrase's
+    words or a run of them (but is no homophone of them)?"""
+    pronunciations = dictionary()
+    if word in words or word not in pronunciations or any(w not in pronunciations for w in words):
+        return False
+    targets = [pronunciations[w] for w in words]
+    runs = [sum(targets[i:j], ()) for i in range(len(targets))
+            for j in range(i + 1, len(targets) + 1)]
+    said = pronunciations[word]
+    distances = [(Levenshtein.distance(said, run), len(run)) for run in runs]
+    return all(d > 0 for d, _ in distances) and any(
+        d <= sound_alike_edits(n) for d, n in distances)
+
+
 def _neighbours(
     runs: list[tuple[str, ...]], pronunciations: dict[str, tuple[str, ...]], settings: dict
 ) -> set[str]:
