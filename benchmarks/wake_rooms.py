@@ -219,6 +219,17 @@ def _plan(recipe: RoomRecipe, rng: np.random.Generator) -> list[_Item]:
     return [items[i] for i in order]
 
 
+def speech_span(samples: np.ndarray, below_loudest_db: float = 25.0) -> tuple[int, int]:
+    """Where a recording's speech starts and ends (samples): its first and last 20 ms within
+    `below_loudest_db` of the loudest. pocketsphinx's recordings have a room floor 30-45 dB
+    down and up to 0.5 s of it around the words."""
+    window = SAMPLE_RATE // 50
+    n = samples.size // window
+    rms = np.sqrt(np.mean(samples[: n * window].reshape(n, window) ** 2, axis=1))
+    loud = np.flatnonzero(rms >= rms.max() * 10 ** (-below_loudest_db / 20))
+    return int(loud[0] * window), int((loud[-1] + 1) * window)
+
+
 def build_room_stream(recipe: RoomRecipe, cache_dir: Path) -> WakeStream:
     """Build the recipe's stream (deterministic); clips and impulse responses cached."""
     cache_dir.mkdir(parents=True, exist_ok=True)
@@ -246,8 +257,10 @@ def build_room_stream(recipe: RoomRecipe, cache_dir: Path) -> WakeStream:
         gap = np.zeros(int(rng.uniform(*recipe.gap_s) * SAMPLE_RATE))
         delay = place.distance_m / SPEED_OF_SOUND
         start = (position + gap.size + lead) / SAMPLE_RATE + delay
-        segments.append(Segment(item.kind, item.text, voice_label, place.label, start,
-                                start + dry.size / SAMPLE_RATE))
+        # A synthetic clip is trimmed to its speech; a recording keeps its quiet ends.
+        first, last = speech_span(dry) if item.recording else (0, dry.size)
+        segments.append(Segment(item.kind, item.text, voice_label, place.label,
+                                start + first / SAMPLE_RATE, start + last / SAMPLE_RATE))
         pieces += [gap, block]
         position += gap.size + block.size
     pieces.append(np.zeros(SAMPLE_RATE))
