@@ -50,6 +50,15 @@ said on its own, and the PocketSphinx readings are not asked. Chosen on the choi
 (TUNING, VALIDATION, OTHER_VOICES, TUNING_ROOMS, CUSTOM_PHRASE, CONTINUOUS_TALK): 1 to 3 lost
 no wake there; 0 lost two. Room for Whisper to add a word or split one ("hey, check in please")."""
 
+def sound_alike_edits(phones: int) -> int:
+    """Phone edits within which a word sounds like a run of `phones` wake phones
+    (`voice.wake.words.sounds_alike`): none for one or two (any two-phone word is two edits
+    from any other), one for three or four ("checked" for "check"), two from five ("chicken"
+    for "check in"). Chosen on the choice streams: the told ear's one false wake there was
+    "hey chicken", written so untold."""
+    return 0 if phones < 3 else 1 if phones < 5 else 2
+
+
 # Sensitivity.
 
 WAKE_PRIOR_DECADES = 4.0

@@ -16,6 +16,8 @@ from pocketsphinx import get_model_path
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from voice.wake.thresholds import sound_alike_edits
+
 _WORDS_TOML = "words.toml"
 
 
@@ -49,13 +51,6 @@ def rival_words(words: tuple[str, ...]) -> frozenset[str]:
     rivals = {w for w in settings["filler"]["words"] if w in pronunciations}
     rivals |= _neighbours(runs, pronunciations, settings["neighbours"])
     return frozenset(w for w in rivals if pronunciations[w] not in forbidden or w in words)
-
-
-def sound_alike_edits(phones: int) -> int:
-    """Phone edits within which a word sounds like a run of `phones` wake phones: none for
-    one or two (any two-phone word is two edits from any other), one for three or four
-    ("checked" for "check"), two from five ("chicken" for "check in")."""
-    return 0 if phones < 3 else 1 if phones < 5 else 2
 
 
 def sounds_alike(word: str, words: tuple[str, ...]) -> bool:
