@@ -59,6 +59,8 @@ class SpeechDetector:
     def __init__(self, onset_window_s: float = 0.0) -> None:
         self.floor_db = INITIAL_FLOOR_DB
         """Current noise-floor estimate of the speech band, in dBFS."""
+        self.last_level_db = -120.0
+        """Speech-band level (dBFS) of the frame classified last."""
         self.onset_window_s = onset_window_s
         self._recent: deque[tuple[float, bool, float]] = deque()
         """(level dBFS, not flat, seconds) of the frames inside the window, newest last."""
@@ -70,6 +72,7 @@ class SpeechDetector:
         if samples.size < 32:
             return False
         level_db, flatness = band_features(samples)
+        self.last_level_db = level_db
         speech = (
             level_db > ABSOLUTE_MIN_DB
             and level_db > self.floor_db + MARGIN_DB

@@ -82,3 +82,89 @@ def test_a_wake_phrase_after_a_noise_starts_is_found(clip_cache: Path, lead_s: f
 
 def test_the_gate_learns_noise_onsets_by_default() -> None:
     assert 0.5 <= GateSettings().noise_onset_s < GateSettings().max_speech_s
+
+
+def _talk(clip_cache: Path, seconds: float) -> np.ndarray:
+    """A TV talking without a pause: flite awb's lines back to back, unit peak."""
+    voice = wake_streams.Voice("flite", "awb")
+    lines = ("The council has approved a new cycle lane on the high street.",
+             "Police have asked anyone who saw the accident to get in touch.",
+             "Tomorrow will be dry and bright, with a light breeze from the west.")
+    pieces, total = [], 0
+    while total < seconds * SAMPLE_RATE:
+        clip = wake_streams.synthesize(voice, lines[len(pieces) % len(lines)], 1.0, clip_cache)
+        pieces.append(clip / np.abs(clip).max())
+        total += clip.size
+    return np.concatenate(pieces)[: int(seconds * SAMPLE_RATE)]
+
+
+def _detections(samples: np.ndarray) -> list[float]:
+    detector = WakeDetector()
+    return [d.t for frame in split_into_frames(wake_streams._to_pcm(samples))
+            if (d := detector.push(frame)) is not None]
+
+
+@pytest.mark.parametrize(("at_s", "above_db"), [
+    (1.0, 18.0),
+    (4.0, 18.0),
+    pytest.param(4.0, 12.0, marks=pytest.mark.xfail(
+        strict=True, reason="issue 18: 12 dB above the talk, the phrase stands out for under "
+        "0.6 of its frames (dry flite slt over flite awb); it takes about 18")),
+])
+def test_a_wake_phrase_spoken_up_over_talk_that_never_pauses_is_found(
+    clip_cache: Path, at_s: float, above_db: float
+) -> None:
+    """A TV talks for 9 s without a pause and someone says the phrase over it, louder by
+    `above_db` (RMS).
+
+    The gate once dropped the whole utterance as talk, so over a TV the detector was deaf.
+    At 1.0 s the phrase is part of the utterance that outgrows a wake phrase; at 4.0 s the gate
+    already knows the talk's level. The issue's rooms have talk 10-15 dB below the talker:
+    that is not met yet (the xfail)."""
+    spoken = wake_streams.synthesize(wake_streams.Voice("flite", "slt"), "hey check in", 1.0,
+                                     clip_cache)
+    phrase = 0.5 * spoken / np.abs(spoken).max()
+    talk = _talk(clip_cache, 9.0)
+    rms = lambda x: float(np.sqrt(np.mean(x**2)))  # noqa: E731
+    talk = talk * rms(phrase) / rms(talk) / 10 ** (above_db / 20)
+    start = int(at_s * SAMPLE_RATE)
+    talk[start : start + phrase.size] += phrase
+    quiet = np.zeros(SAMPLE_RATE)
+    samples = np.concatenate([quiet, talk, quiet])
+    samples = samples + _pink(samples.size / SAMPLE_RATE, 10 ** (-62 / 20), seed=5)
+    phrase_end = (quiet.size + start + phrase.size) / SAMPLE_RATE
+    found = _detections(samples)
+    assert len(found) == 1, found
+    assert abs(found[0] - phrase_end) < 0.75
+
+
+def test_a_wake_phrase_after_a_short_pause_in_talk_is_heard_at_the_talks_own_level(
+    clip_cache: Path,
+) -> None:
+    """Someone talks for 5 s, pauses half a second and says the phrase no louder: the gate must
+    not still be listening for speech that stands out above the talk."""
+    voice = wake_streams.Voice("flite", "slt")
+    talk = _talk(clip_cache, 5.0)
+    spoken = wake_streams.synthesize(voice, "hey check in", 1.0, clip_cache)
+    phrase = spoken / np.abs(spoken).max()
+    pause = np.zeros(SAMPLE_RATE // 2)
+    quiet = np.zeros(SAMPLE_RATE)
+    samples = 0.4 * np.concatenate([quiet, talk, pause, phrase, quiet])
+    samples = samples + _pink(samples.size / SAMPLE_RATE, 10 ** (-62 / 20), seed=6)
+    phrase_end = (quiet.size + talk.size + pause.size + phrase.size) / SAMPLE_RATE
+    found = _detections(samples)
+    assert len(found) == 1, found
+    assert abs(found[0] - phrase_end) < 0.75
+
+
+def test_talk_that_never_pauses_hands_on_nothing_by_itself(clip_cache: Path) -> None:
+    """Nine seconds of a TV with no pause and nobody speaking up: its louder words stand out
+    now and then, but never as someone speaking up, so the verifier (the CPU) is not asked."""
+    from voice.wake.gate import UtteranceGate
+
+    samples = 0.3 * _talk(clip_cache, 9.0)
+    samples = np.concatenate([np.zeros(SAMPLE_RATE), samples, np.zeros(SAMPLE_RATE)])
+    gate = UtteranceGate()
+    candidates = [c for frame in split_into_frames(wake_streams._to_pcm(samples))
+                  if (c := gate.push(frame)) is not None]
+    assert candidates == []

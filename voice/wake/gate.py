@@ -6,7 +6,9 @@ not spectrally flat), so steady room noise, hum and a faint hiss cost a few nump
 operations per frame and never open an utterance. Only an utterance that starts
 after a pause, ends in a pause and is short enough to be a wake phrase is handed
 on to the (costlier) verification; long talk (TV, conversation) is dropped as
-soon as it outgrows a wake phrase, which bounds the CPU spent on it.
+soon as it outgrows a wake phrase, which bounds the CPU spent on it. From then on, until the
+talk stops, only speech that stands out above the talk counts (`voice.wake.talk`): someone
+speaking up over the TV is cut as a candidate of their own.
 Tuning history: benchmarks/RESULTS.md, "Wake phrase: tuning history".
 """
 
@@ -17,12 +19,15 @@ from dataclasses import dataclass
 
 from audio.frames import SAMPLE_RATE, Frame
 from audio.vad import SpeechDetector
+from voice.wake.talk import TalkLevel
 from voice.wake.thresholds import (
     MAX_SPEECH_S,
     MIN_SPEECH_S,
     NOISE_ONSET_S,
     PAUSE_S,
     PRE_ROLL_S,
+    TALK_MIN_SPEECH_S,
+    TALK_SPEAKING_UP,
 )
 
 
@@ -36,6 +41,16 @@ class Candidate:
     speech_start: int
     speech_end: int
     """Clock positions (samples) where the detector said speech began and ended."""
+
+
+@dataclass(frozen=True)
+class _Heard:
+    """One frame as the gate heard it."""
+
+    frame: Frame
+    level_db: float
+    speech: bool
+    """The speech detector's verdict, before any talk is taken into account."""
 
 
 @dataclass(frozen=True)
@@ -62,63 +77,112 @@ class UtteranceGate:
         self.reset()
 
     def reset(self) -> None:
-        """Forget the current utterance (the noise floor is kept: the room has not changed)."""
-        self._history: deque[Frame] = deque()
+        """Forget the current utterance and any talk (the noise floor is kept: the room has not
+        changed)."""
+        self._history: deque[_Heard] = deque()
         self._history_samples = 0
-        self._speech: list[Frame] = []
+        self._speech: list[_Heard] = []
         self._speech_start = 0
         self._last_speech_end = 0
         self._too_long = False
+        self._talk: TalkLevel | None = None
+        self._ready: deque[Candidate] = deque()
 
     @property
     def in_speech(self) -> bool:
         """True while an utterance is open."""
         return bool(self._speech) or self._too_long
 
+    @property
+    def over_talk(self) -> bool:
+        """True while talk goes on and only what stands out above it is heard."""
+        return self._talk is not None
+
     def push(self, frame: Frame) -> Candidate | None:
         """Take one frame; return a Candidate when an utterance of wake-phrase length ended."""
         speech = self._detector.is_speech(frame)
+        heard = _Heard(frame, self._detector.last_level_db, speech)
+        talk = self._talk
+        if talk is not None:
+            speech = talk.stands_out(heard.level_db, speech)
+            talk.hear(heard.level_db, heard.speech, speaking_up=speech or bool(self._speech))
+            if talk.ended and not self.in_speech:
+                self._talk = None
+        self._step(heard, speech)
+        return self._ready.popleft() if self._ready else None
+
+    def _step(self, heard: _Heard, speech: bool) -> None:
+        """Advance the utterance by one frame; `speech` is whether it counts as speech."""
+        frame = heard.frame
         if not self.in_speech:
             if speech:
                 self._speech_start = frame.start
                 self._last_speech_end = frame.end
-                self._speech = [*self._history, frame]
-                return None
-            self._remember(frame)
-            return None
+                self._speech = [*self._history, heard]
+                return
+            self._remember(heard)
+            return
         if not self._too_long:
-            self._speech.append(frame)
+            self._speech.append(heard)
         if speech:
             self._last_speech_end = frame.end
             longest = self.settings.max_speech_s * SAMPLE_RATE
             if self._last_speech_end - self._speech_start > longest:
-                # Talk, not a wake phrase: stop keeping it, wait for the next pause.
-                self._too_long = True
-                self._speech = []
-            return None
+                self._outgrown()
+            return
         if frame.end - self._last_speech_end < self.settings.pause_s * SAMPLE_RATE:
-            return None
-        return self._close(frame)
+            return
+        self._close(heard)
 
-    def _close(self, frame: Frame) -> Candidate | None:
+    def _outgrown(self) -> None:
+        """The utterance is talk, not a wake phrase. The first time, what was heard becomes
+        the talk's level, and it is heard again against it: a phrase said over it stands out."""
+        if self._talk is not None:
+            # Louder talk over talk: stop keeping it, wait for the next pause.
+            self._too_long = True
+            self._speech = []
+            return
+        heard = self._speech
+        self._talk = TalkLevel([h.level_db for h in heard if h.speech],
+                               heard[-1].frame.n_samples / SAMPLE_RATE, self.settings.pause_s)
+        self._speech, self._too_long = [], False
+        self._history.clear()
+        self._history_samples = 0
+        for again in heard:
+            self._step(again, self._talk.stands_out(again.level_db, again.speech))
+
+    def _close(self, heard: _Heard) -> None:
         frames, too_long = self._speech, self._too_long
         self._speech, self._too_long = [], False
         self._history.clear()
         self._history_samples = 0
-        self._remember(frame)
+        self._remember(heard)
         length = self._last_speech_end - self._speech_start
         if too_long or length < self.settings.min_speech_s * SAMPLE_RATE:
-            return None
-        return Candidate(
-            b"".join(f.pcm for f in frames),
-            frames[0].start,
+            return
+        if self._talk is not None and not self._speaks_up(frames, length):
+            return
+        self._ready.append(Candidate(
+            b"".join(h.frame.pcm for h in frames),
+            frames[0].frame.start,
             self._speech_start,
             self._last_speech_end,
-        )
+        ))
 
-    def _remember(self, frame: Frame) -> None:
-        self._history.append(frame)
-        self._history_samples += frame.n_samples
+    def _speaks_up(self, frames: list[_Heard], length: int) -> bool:
+        """Over talk, the talk's own louder words stand out now and then too; someone who
+        speaks up over it stands out for most of what they say (`TALK_SPEAKING_UP`)."""
+        assert self._talk is not None
+        if length < TALK_MIN_SPEECH_S * SAMPLE_RATE:
+            return False
+        spoken = [h for h in frames
+                  if self._speech_start <= h.frame.start < self._last_speech_end]
+        standing_out = sum(self._talk.stands_out(h.level_db, h.speech) for h in spoken)
+        return standing_out >= TALK_SPEAKING_UP * len(spoken)
+
+    def _remember(self, heard: _Heard) -> None:
+        self._history.append(heard)
+        self._history_samples += heard.frame.n_samples
         keep = self.settings.pre_roll_s * SAMPLE_RATE
-        while self._history and self._history_samples - self._history[0].n_samples >= keep:
-            self._history_samples -= self._history.popleft().n_samples
+        while self._history and self._history_samples - self._history[0].frame.n_samples >= keep:
+            self._history_samples -= self._history.popleft().frame.n_samples

@@ -28,6 +28,22 @@ PRE_ROLL_S = 0.3
 NOISE_ONSET_S = 0.8
 """A sound steady this long is the room, so noise begun before the phrase is not cut with it."""
 
+# Talk going on in the room (`voice.wake.talk`): what stands out above it is heard.
+
+FOREGROUND_DB = 8.0
+"""Over talk, a speech frame counts only this far above the talk's level: the issue's talk is
+10-15 dB below the talker, and talk's own frames swing widely about its level."""
+TALK_PERCENTILE = 40.0
+"""The talk's level is this percentile of its speech frames' levels: a phrase said in the first
+seconds of talk is among them, and a low percentile keeps it from raising the level much."""
+TALK_WINDOW_S = 3.0
+"""The talk's level is learned over its last this many seconds of speech frames."""
+TALK_SPEAKING_UP = 0.6
+"""Over talk, a candidate must stand out for this share of its frames: "hey check in" spoken up
+over talk 12 dB below did for 0.65-0.81 of them, the talk's own louder words mostly under 0.45."""
+TALK_MIN_SPEECH_S = 0.45
+"""Over talk, shorter than this is a loud word of the talk (wakes over it lasted 0.6 s and more)."""
+
 # Noise: which candidates are denoised, and which are clean enough for every reading.
 
 DENOISE_BELOW_SNR_DB = 15.0
