@@ -46,6 +46,11 @@ and LibriVox people; the person's other commands are the near misses. Before the
 Whisper heard "seven of clubs"); after: 6 of 8, the same false wake. Both missed wakes are in
 the conservatory over people talking 15 dB below. (Scored after fixing the stream's labels:
 a recording's wake had ended at its file's end, 0.4 s after the words.)
+Then the gate learned to hear someone speaking up over talk that never pauses (chosen on
+TUNING_ROOMS and CONTINUOUS_TALK alone), measured once more on each: HELD_OUT 4 of 20 and
+HELD_OUT_2 (its fourth look) 5 of 12, both unchanged, no false wake; the real people 7 of 8
+("go forward ten meters" in the conservatory over people now found; "ten of clubs" there still
+missed), the same one false wake.
 The targets are not met; the tests below state them and are expected to fail until they are.
 """
 
@@ -200,7 +205,7 @@ REAL_PEOPLE = [wake_room_recipes.REAL_PEOPLE_CARDS, wake_room_recipes.REAL_PEOPL
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 18 target not met: 6/8 found, 1 false wake "
+@pytest.mark.xfail(strict=True, reason="issue 18 target not met: 7/8 found, 1 false wake "
                                        "(PocketSphinx took 'seven of clubs' for 'ten of clubs')")
 def test_real_people_saying_a_configured_phrase_in_new_rooms_every_wake_found(
         cache: Path) -> None:
