@@ -33,6 +33,12 @@ def _speech_frames(detector: SpeechDetector, samples: np.ndarray) -> list[bool]:
     return [detector.is_speech(frame) for frame in split_into_frames(wake_streams._to_pcm(samples))]
 
 
+def _detections(samples: np.ndarray) -> list[float]:
+    detector = WakeDetector()
+    return [d.t for frame in split_into_frames(wake_streams._to_pcm(samples))
+            if (d := detector.push(frame)) is not None]
+
+
 def test_a_steady_pink_noise_is_learned_within_a_second() -> None:
     noise = _pink(3.0, 0.03)
     learning = _speech_frames(SpeechDetector(onset_window_s=0.8), noise)
@@ -73,9 +79,7 @@ def test_a_wake_phrase_after_a_noise_starts_is_found(clip_cache: Path, lead_s: f
     samples = np.concatenate([quiet, block, quiet])
     samples = samples + _pink(samples.size / SAMPLE_RATE, 10 ** (-62 / 20), seed=4)
     phrase_end = (quiet.size + lead.size + speech.size) / SAMPLE_RATE
-    detector = WakeDetector()
-    found = [d.t for frame in split_into_frames(wake_streams._to_pcm(samples))
-             if (d := detector.push(frame)) is not None]
+    found = _detections(samples)
     assert len(found) == 1, found
     assert abs(found[0] - phrase_end) < 0.75
 
@@ -96,12 +100,6 @@ def _talk(clip_cache: Path, seconds: float) -> np.ndarray:
         pieces.append(clip / np.abs(clip).max())
         total += clip.size
     return np.concatenate(pieces)[: int(seconds * SAMPLE_RATE)]
-
-
-def _detections(samples: np.ndarray) -> list[float]:
-    detector = WakeDetector()
-    return [d.t for frame in split_into_frames(wake_streams._to_pcm(samples))
-            if (d := detector.push(frame)) is not None]
 
 
 @pytest.mark.parametrize(("at_s", "above_db"), [

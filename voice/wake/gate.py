@@ -93,11 +93,6 @@ class UtteranceGate:
         """True while an utterance is open."""
         return bool(self._speech) or self._too_long
 
-    @property
-    def over_talk(self) -> bool:
-        """True while talk goes on and only what stands out above it is heard."""
-        return self._talk is not None
-
     def push(self, frame: Frame) -> Candidate | None:
         """Take one frame; return a Candidate when an utterance of wake-phrase length ended."""
         speech = self._detector.is_speech(frame)
