@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -73,9 +74,11 @@ class Readings:
         )
         rivals = " | ".join(sorted(rival_words(tuple(words))))
         body = f"/{weight:.6f}/ ({' '.join(words)}) | /1/ <other>+"
-        self._grammar.add_jsgf_string("wake", _grammar(body, rivals))
-        self._grammar.activate_search("wake")
+        self._grammar.add_jsgf_string(_WAKE, _grammar(body, rivals))
         self._aligner = Decoder(lm=None, **common)
+        self._spotter_search = self._spotter.current_search()
+        for decoder in (self._grammar, self._spotter, self._aligner):
+            decoder.add_jsgf_string(_PRIME, _grammar(words[0], words[0]))
         # The likelihood-ratio reading scores every senone of every frame (compallsen), so
         # the phrase and the loop are normalised by the same best senone, and traces the
         # search itself (no bestpath): the lattice's best path drops a word in noise.
@@ -89,16 +92,17 @@ class Readings:
 
     def heard(self, pcm: bytes) -> str:
         """What a grammar of the phrase (weighted by sensitivity) or any rival words hears."""
-        return _decode(self._grammar, pcm)
+        return _decode(self._grammar, pcm, lambda: self._grammar.activate_search(_WAKE))
 
     def spotted(self, pcm: bytes) -> bool:
         """Whether a keyphrase search over the candidate alone finds the phrase."""
-        return bool(_decode(self._spotter, pcm))
+        search = self._spotter_search
+        return bool(_decode(self._spotter, pcm, lambda: self._spotter.activate_search(search)))
 
     def fit(self, pcm: bytes) -> PhraseFit | None:
         """The phrase's fit per frame and its worst word's; None if it cannot align."""
-        self._aligner.set_align_text(" ".join(self.words))
-        if not _decode(self._aligner, pcm):
+        if not _decode(self._aligner, pcm,
+                       lambda: self._aligner.set_align_text(" ".join(self.words))):
             return None
         words = [
             (seg.start_frame, seg.end_frame, _log(seg.ascore))
@@ -186,21 +190,21 @@ def dithered(pcm: bytes) -> bytes:
     return np.clip(samples + noise, -32768, 32767).astype("<i2").tobytes()
 
 
-def _decode(decoder: Decoder, pcm: bytes) -> str:
+def _decode(decoder: Decoder, pcm: bytes, activate: Callable[[], object]) -> str:
     """Decode one candidate on its own: the result never depends on earlier candidates.
 
     PocketSphinx carries its cepstral mean (CMN) over from one utterance to the
     next, so a candidate scored differently after different talk. The feature state
-    is reset, then the candidate is heard once to set the mean from its own frames.
+    is reset, then the candidate is heard once to set the mean from its own frames
+    (the priming pass finds more wakes, see RESULTS.md), then `activate` sets up the
+    search that decodes it. The priming pass searches a one-word grammar: the mean it
+    leaves is the same as the real search's would be, for a fraction of the CPU.
     """
     decoder.reinit_feat()
-    # The priming pass finds more wakes, for twice the CPU (see RESULTS.md).
-    decoder.start_utt()
-    decoder.process_raw(pcm, False, True)
-    decoder.end_utt()
-    decoder.start_utt()
-    decoder.process_raw(pcm, False, True)
-    decoder.end_utt()
+    decoder.activate_search(_PRIME)
+    _hear(decoder, pcm)
+    activate()
+    _hear(decoder, pcm)
     hyp = decoder.hyp()
     return hyp.hypstr if hyp is not None else ""
 
@@ -229,6 +233,12 @@ def _hear(decoder: Decoder, pcm: bytes) -> None:
     decoder.process_raw(pcm, False, True)
     decoder.end_utt()
 
+
+_WAKE = "wake"
+"""The name of the phrase-or-rival-words grammar search."""
+
+_PRIME = "prime"
+"""The name of the one-word grammar search each decoder primes its cepstral mean with."""
 
 _PHONE_LOOP = "phone_loop"
 """The name of the free phone loop search in the scoring decoder."""
