@@ -102,7 +102,10 @@ def run(settings: Settings) -> list[Figure]:
         reason = f"the room streams need the test extra ({error})"
         cpu = [not_measured("wake listening CPU per audio s, continuous speech", reason,
                             f"<= {CPU_TARGET}")]
-    return [*cpu, *_detection_figures(settings)]
+    from benchmarks.wake_latency import latency_figures
+
+    latency = latency_figures(settings, lambda name: _build(name, settings))
+    return [*cpu, *_detection_figures(settings), *latency]
 
 
 def quiet_room(seconds: float) -> bytes:

@@ -82,3 +82,37 @@ def test_a_configured_phrase_is_heard_without_training(cache: Path) -> None:
 def test_a_sound_alike_is_a_dictionary_word_a_sound_or_two_from_the_phrase(
         word: str, phrase: str, alike: bool) -> None:
     assert sounds_alike(word, tuple(phrase.split())) is alike
+
+
+@needs_whisper
+def test_the_ear_reads_a_wake_during_its_pause_not_after_it(
+        cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The chime waits for the pause after the phrase (it must be said on its own), but not
+    for the reading too: the ear reads the phrase once, cut `tail_s` into the pause, and the
+    detection at the pause's end is that reading's. On a live stream the read's compute time
+    then overlaps the rest of the pause."""
+    from audio.frames import SAMPLE_RATE, split_into_frames
+    from voice.wake.detector import WakeDetector
+    from voice.wake.gate import GateSettings
+
+    detector = WakeDetector()
+    ear = detector._verifier.ear
+    assert ear is not None
+    now = [0.0]
+    reads: list[tuple[float, int]] = []
+    read = ear.read
+    monkeypatch.setattr(ear, "read", lambda pcm: (reads.append((now[0], len(pcm))), read(pcm))[1])
+    speech = wake_streams.synthesize(wake_streams.Voice("flite", "rms"), "hey check in", 1.0, cache)
+    samples = np.concatenate([np.zeros(SAMPLE_RATE), 0.5 * speech / np.abs(speech).max(),
+                              np.zeros(SAMPLE_RATE)])
+    samples = samples + wake_streams.coloured_noise(
+        "pink", samples.size, np.random.default_rng(2)) * 10 ** (-62 / 20)
+    found = []
+    for frame in split_into_frames(wake_streams._to_pcm(samples)):
+        now[0] = frame.end / SAMPLE_RATE
+        if (detection := detector.push(frame)) is not None:
+            found.append((now[0], detection))
+    assert len(found) == 1 and len(reads) == 1, (found, reads)
+    settings = GateSettings()
+    assert found[0][0] - reads[0][0] == pytest.approx(settings.pause_s - settings.tail_s, abs=0.03)
+    assert detector.sphinx_reads == 0

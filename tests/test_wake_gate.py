@@ -16,7 +16,7 @@ from audio.frames import SAMPLE_RATE, split_into_frames
 from audio.vad import SpeechDetector
 from benchmarks import wake_streams
 from voice.wake.detector import WakeDetector
-from voice.wake.gate import GateSettings
+from voice.wake.gate import Candidate, GateSettings, UtteranceGate, same_utterance
 
 
 @pytest.fixture(scope="module")
@@ -158,11 +158,63 @@ def test_a_wake_phrase_after_a_short_pause_in_talk_is_heard_at_the_talks_own_lev
 def test_talk_that_never_pauses_hands_on_nothing_by_itself(clip_cache: Path) -> None:
     """Nine seconds of a TV with no pause and nobody speaking up: its louder words stand out
     now and then, but never as someone speaking up, so the verifier (the CPU) is not asked."""
-    from voice.wake.gate import UtteranceGate
-
     samples = 0.3 * _talk(clip_cache, 9.0)
     samples = np.concatenate([np.zeros(SAMPLE_RATE), samples, np.zeros(SAMPLE_RATE)])
+    early, whole = _gate_events(samples)
+    assert whole == []
+
+
+def _gate_events(samples: np.ndarray) -> tuple[list[tuple[float, Candidate]],
+                                                list[tuple[float, Candidate]]]:
+    """(time, candidate) of every early cut and every whole candidate the gate gives."""
     gate = UtteranceGate()
-    candidates = [c for frame in split_into_frames(wake_streams._to_pcm(samples))
-                  if (c := gate.push(frame)) is not None]
-    assert candidates == []
+    early, whole = [], []
+    for frame in split_into_frames(wake_streams._to_pcm(samples)):
+        if (c := gate.push(frame)) is not None:
+            whole.append((frame.end / SAMPLE_RATE, c))
+        if (e := gate.take_early()) is not None:
+            early.append((frame.end / SAMPLE_RATE, e))
+    return early, whole
+
+
+def _said(clip_cache: Path, *parts: str, gap_s: float = 0.0) -> np.ndarray:
+    """flite slt saying `parts` with `gap_s` of silence between them, 1 s of quiet around."""
+    voice = wake_streams.Voice("flite", "slt")
+    pieces = []
+    for i, text in enumerate(parts):
+        if i:
+            pieces.append(np.zeros(int(gap_s * SAMPLE_RATE)))
+        clip = wake_streams.synthesize(voice, text, 1.0, clip_cache)
+        pieces.append(0.5 * clip / np.abs(clip).max())
+    quiet = np.zeros(SAMPLE_RATE)
+    samples = np.concatenate([quiet, *pieces, quiet])
+    return samples + _pink(samples.size / SAMPLE_RATE, 10 ** (-62 / 20), seed=7)
+
+
+def test_the_phrase_is_offered_early_in_its_pause_and_whole_when_the_pause_lasts(
+    clip_cache: Path,
+) -> None:
+    """So that the verifier can start reading while the pause goes on (the chime waits for
+    the pause, not for the pause and then the reading)."""
+    early, whole = _gate_events(_said(clip_cache, "hey check in"))
+    assert len(early) == 1 and len(whole) == 1
+    (offered_at, cut), (closed_at, candidate) = early[0], whole[0]
+    assert same_utterance(cut, candidate)
+    settings = GateSettings()
+    assert closed_at - offered_at == pytest.approx(settings.pause_s - settings.tail_s, abs=0.03)
+    # The cut is the candidate so far, then room from before the phrase for the rest of the
+    # pause: as long as the whole candidate, give or take a frame.
+    heard = 2 * (round(offered_at * SAMPLE_RATE) - candidate.start)
+    assert cut.pcm[:heard] == candidate.pcm[:heard]
+    assert cut.pcm[heard:] == cut.pcm[: len(cut.pcm) - heard]
+    assert abs(len(cut.pcm) - len(candidate.pcm)) <= 2 * 480
+
+
+def test_speech_that_comes_back_within_the_pause_voids_the_early_cut(clip_cache: Path) -> None:
+    """"hey check in" and, 0.3 s later, "with me later": one utterance, not a wake phrase
+    said on its own, so the early cut of "hey check in" is never returned whole."""
+    early, whole = _gate_events(_said(clip_cache, "hey check in", "with me later", gap_s=0.3))
+    assert early, "the first words were offered early"
+    assert len(whole) == 1
+    assert not same_utterance(early[0][1], whole[0][1])
+    assert whole[0][1].speech_end > early[0][1].speech_end + SAMPLE_RATE // 2

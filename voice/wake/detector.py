@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from audio.frames import SAMPLE_RATE, Frame, to_seconds
-from voice.wake.ear import load_ear
-from voice.wake.gate import GateSettings, UtteranceGate
+from voice.wake.ear import EarReading, load_ear
+from voice.wake.gate import Candidate, GateSettings, UtteranceGate, same_utterance
 from voice.wake.readings import FRAMES_PER_SECOND
 from voice.wake.verify import WakeVerifier
 from voice.wake.words import phrase_words
@@ -58,6 +58,8 @@ class WakeDetector:
         self._gate = UtteranceGate(gate)
         self.candidates = 0
         """How many utterances reached the verifier (a measure of its CPU use)."""
+        self._heard: tuple[Candidate, EarReading] | None = None
+        """The open utterance cut early in its pause, and what the ear heard in it."""
 
     @property
     def sphinx_reads(self) -> int:
@@ -67,14 +69,23 @@ class WakeDetector:
     def push(self, frame: Frame) -> WakeDetection | None:
         """Take the next frame of the stream; a WakeDetection once the phrase has been heard.
 
-        The detection comes a pause (about 0.3 s) after the phrase ends, because
-        the phrase must be said on its own; `t` is where it ended.
+        The detection comes a pause (0.35 s) after the phrase ends, because the phrase must
+        be said on its own. The Whisper ear reads the candidate during that pause, cut
+        `GateSettings.tail_s` into it, so on a live stream the read overlaps the rest of the
+        pause (PocketSphinx reads the whole candidate at its end). `t` is where the phrase ended.
         """
         candidate = self._gate.push(frame)
+        early = self._gate.take_early()
+        if early is not None and self.has_ear:
+            heard = self._verifier.hear(early.pcm)
+            self._heard = None if heard is None else (early, heard)
         if candidate is None:
             return None
         self.candidates += 1
-        verdict = self._verifier.verify(candidate.pcm)
+        heard = None
+        if self._heard is not None and same_utterance(self._heard[0], candidate):
+            heard, self._heard = self._heard[1], None
+        verdict = self._verifier.verify(candidate.pcm, heard)
         if not verdict.accepted or verdict.end_frame is None:
             return None
         end = candidate.start + verdict.end_frame * SAMPLE_RATE // FRAMES_PER_SECOND
@@ -83,3 +94,4 @@ class WakeDetector:
     def reset(self) -> None:
         """Forget any half-heard utterance (e.g. after the app spoke)."""
         self._gate.reset()
+        self._heard = None

@@ -15,7 +15,7 @@ Tuning history: benchmarks/RESULTS.md, "Wake phrase: tuning history".
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from audio.frames import SAMPLE_RATE, Frame
 from audio.vad import SpeechDetector
@@ -26,6 +26,7 @@ from voice.wake.thresholds import (
     NOISE_ONSET_S,
     PAUSE_S,
     PRE_ROLL_S,
+    TAIL_S,
     TALK_MIN_SPEECH_S,
     TALK_SPEAKING_UP,
 )
@@ -41,6 +42,12 @@ class Candidate:
     speech_start: int
     speech_end: int
     """Clock positions (samples) where the detector said speech began and ended."""
+
+
+def same_utterance(early: Candidate, candidate: Candidate) -> bool:
+    """`early` (from `take_early`) is `candidate` cut short: the pause after it lasted."""
+    return (early.start, early.speech_start, early.speech_end) == (
+        candidate.start, candidate.speech_start, candidate.speech_end)
 
 
 @dataclass(frozen=True)
@@ -66,10 +73,17 @@ class GateSettings:
     """Audio kept before the first speech frame, so the decoder hears the onset and some room."""
     noise_onset_s: float = NOISE_ONSET_S
     """A sound this steady for this long is learned as the room (`audio.vad.SpeechDetector`)."""
+    tail_s: float = TAIL_S
+    """This long into the pause (less than `pause_s`) the utterance so far is offered early
+    (`UtteranceGate.take_early`), so that a first reading can start before the pause ends."""
 
 
 class UtteranceGate:
-    """Feed frames; get a Candidate when a short, pause-bounded utterance has ended."""
+    """Feed frames; get a Candidate when a short, pause-bounded utterance has ended.
+
+    The utterance is offered earlier too, cut `tail_s` into the pause (`take_early`), so that
+    it can be read while the pause goes on; if speech comes back before the pause ends, that
+    early cut is void and the utterance goes on."""
 
     def __init__(self, settings: GateSettings | None = None) -> None:
         self.settings = settings or GateSettings()
@@ -87,6 +101,9 @@ class UtteranceGate:
         self._too_long = False
         self._talk: TalkLevel | None = None
         self._ready: deque[Candidate] = deque()
+        self._cut = False
+        """The open utterance was offered early, `tail_s` into its pause, and the pause goes on."""
+        self._offered: Candidate | None = None
 
     @property
     def in_speech(self) -> bool:
@@ -106,6 +123,13 @@ class UtteranceGate:
         self._step(heard, speech)
         return self._ready.popleft() if self._ready else None
 
+    def take_early(self) -> Candidate | None:
+        """The open utterance cut `tail_s` into its pause (once per pause), if it is the shape
+        of a wake phrase; if the pause lasts, `push` returns the same utterance whole, with
+        the same `start` and `speech_end` (`same_utterance`)."""
+        offered, self._offered = self._offered, None
+        return offered
+
     def _step(self, heard: _Heard, speech: bool) -> None:
         """Advance the utterance by one frame; `speech` is whether it counts as speech."""
         frame = heard.frame
@@ -120,12 +144,17 @@ class UtteranceGate:
         if not self._too_long:
             self._speech.append(heard)
         if speech:
+            self._cut, self._offered = False, None
             self._last_speech_end = frame.end
             longest = self.settings.max_speech_s * SAMPLE_RATE
             if self._last_speech_end - self._speech_start > longest:
                 self._outgrown()
             return
-        if frame.end - self._last_speech_end < self.settings.pause_s * SAMPLE_RATE:
+        paused = frame.end - self._last_speech_end
+        if paused < self.settings.pause_s * SAMPLE_RATE:
+            if not self._cut and paused >= self.settings.tail_s * SAMPLE_RATE:
+                self._cut = True
+                self._offered = self._early_cut()
             return
         self._close(heard)
 
@@ -146,23 +175,40 @@ class UtteranceGate:
         for again in heard:
             self._step(again, self._talk.stands_out(again.level_db, again.speech))
 
-    def _close(self, heard: _Heard) -> None:
-        frames, too_long = self._speech, self._too_long
-        self._speech, self._too_long = [], False
-        self._history.clear()
-        self._history_samples = 0
-        self._remember(heard)
+    def _candidate(self, frames: list[_Heard]) -> Candidate | None:
+        """The utterance so far as a Candidate, if it is the shape of a wake phrase."""
         length = self._last_speech_end - self._speech_start
-        if too_long or length < self.settings.min_speech_s * SAMPLE_RATE:
-            return
+        if self._too_long or length < self.settings.min_speech_s * SAMPLE_RATE:
+            return None
         if self._talk is not None and not self._speaks_up(frames, length):
-            return
-        self._ready.append(Candidate(
+            return None
+        return Candidate(
             b"".join(h.frame.pcm for h in frames),
             frames[0].frame.start,
             self._speech_start,
             self._last_speech_end,
-        ))
+        )
+
+    def _early_cut(self) -> Candidate | None:
+        """The utterance so far, made as long as it will be when the pause ends with room
+        heard before it (its pre-roll): Whisper, told the phrase was coming, wrote it for near
+        misses whose audio stopped that much sooner (benchmarks/RESULTS.md)."""
+        candidate = self._candidate(self._speech)
+        if candidate is None:
+            return None
+        missing = 2 * int((self.settings.pause_s - self.settings.tail_s) * SAMPLE_RATE)
+        room = candidate.pcm[: 2 * (candidate.speech_start - candidate.start)][:missing]
+        return replace(candidate, pcm=candidate.pcm + room)
+
+    def _close(self, heard: _Heard) -> None:
+        candidate = self._candidate(self._speech)
+        self._cut, self._offered = False, None
+        self._speech, self._too_long = [], False
+        self._history.clear()
+        self._history_samples = 0
+        self._remember(heard)
+        if candidate is not None:
+            self._ready.append(candidate)
 
     def _speaks_up(self, frames: list[_Heard], length: int) -> bool:
         """Over talk, the talk's own louder words stand out now and then too; someone who

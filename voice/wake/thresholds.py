@@ -18,7 +18,11 @@ from voice.errors import CheckinError
 # The gate (`voice.wake.gate.GateSettings`): which utterances are the shape of a wake phrase.
 
 PAUSE_S = 0.35
-"""Non-speech that ends an utterance; also the latency after the phrase, so it stays short."""
+"""Non-speech that ends an utterance; also the least latency after the phrase, so it stays short."""
+TAIL_S = 0.2
+"""This far into the pause the Whisper ear reads the utterance so far, and the chime waits only
+for the pause to last: a read takes about 0.25 s. Sooner, more of the short pauses inside a
+phrase or a sentence cost a read that speech coming back then voids (benchmarks/RESULTS.md)."""
 MIN_SPEECH_S = 0.25
 """Less speech than this (first to last speech frame) cannot be the wake phrase."""
 MAX_SPEECH_S = 2.8

@@ -1,0 +1,78 @@
+"""How soon the chime comes after the wake phrase ends, paced as a live stream.
+
+Frames arrive at their audio time and the detector handles them one after another, so a frame
+waits while an earlier one is still being read: the chime comes when `push` returns the
+detection. That is the wall clock a couple waits on (the verifier's compute time included);
+the audio clock is when the frame that gave the detection arrived. Beside it, the bare
+keyphrase search on the same stream, paced the same way.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from audio.frames import Frame, split_into_frames
+from benchmarks import wake_streams
+from benchmarks.runner import Figure, Settings, median
+
+LATENCY_TARGET_S = 0.5
+STREAMS = ("TUNING", "TUNING_ROOMS")
+BARE_THRESHOLD = 1e-30
+"""The bare search's best threshold on these streams (`benchmarks.wake`): it finds the most."""
+
+
+def paced(push: Callable[[Frame], float | None],
+          frames: Sequence[Frame]) -> list[tuple[float, float, float]]:
+    """(detection t, audio s, wall s) of each detection: `wall` runs on from the audio time
+    a frame arrives at, plus the compute time of every `push` since."""
+    wall = 0.0
+    found = []
+    for frame in frames:
+        wall = max(wall, frame.end_s)
+        started = time.perf_counter()
+        t = push(frame)
+        wall += time.perf_counter() - started
+        if t is not None:
+            found.append((t, frame.end_s, wall))
+    return found
+
+
+def after_phrase(found: list[tuple[float, float, float]],
+                 stream: Any) -> tuple[list[float], list[float]]:
+    """Audio-clock and wall-clock seconds from each found phrase's end to its chime."""
+    by_t = {t: (audio, wall) for t, audio, wall in found}
+    pairs = wake_streams.score([t for t, _, _ in found], stream)["found"]
+    return ([by_t[t][0] - end for end, t in pairs], [by_t[t][1] - end for end, t in pairs])
+
+
+def latency_figures(settings: Settings, build: Callable[[str], Any]) -> list[Figure]:
+    from benchmarks.wake import BareKeyphraseSearch, app_detector
+
+    figures = []
+    for name in STREAMS[:1] if settings.quick else STREAMS:
+        stream = build(name)
+        frames = split_into_frames(stream.pcm)
+        app_audio, app_wall = after_phrase(paced(app_detector(), frames), stream)
+        bare_audio, bare_wall = after_phrase(
+            paced(BareKeyphraseSearch(threshold=BARE_THRESHOLD).push, frames), stream)
+        figures.append(Figure(
+            name=f"wake chime after the phrase ends, wall clock, median / max, {name.lower()}",
+            app=_median_max(app_wall),
+            reference=_median_max(bare_wall),
+            target=f"<= {LATENCY_TARGET_S} s",
+            met=bool(app_wall) and max(app_wall) <= LATENCY_TARGET_S,
+            note=f"benchmarks/wake_streams.py {name}: frames paced at their audio time, each "
+                 f"push's compute time added (the chime waits for any reading still running); "
+                 f"found {len(app_wall)} of {len(stream.wakes)}, bare search "
+                 f"{len(bare_wall)} (threshold {BARE_THRESHOLD:g}); audio clock alone: app "
+                 f"{_median_max(app_audio)}, bare {_median_max(bare_audio)}",
+            values={"app_wall_s": app_wall, "app_audio_s": app_audio,
+                    "bare_wall_s": bare_wall, "bare_audio_s": bare_audio},
+        ))
+    return figures
+
+
+def _median_max(seconds: list[float]) -> str:
+    return f"{median(seconds):.2f} / {max(seconds):.2f} s" if seconds else "none found"
