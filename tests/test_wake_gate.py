@@ -164,10 +164,10 @@ def test_talk_that_never_pauses_hands_on_nothing_by_itself(clip_cache: Path) -> 
     assert whole == []
 
 
-def _gate_events(samples: np.ndarray) -> tuple[list[tuple[float, Candidate]],
-                                                list[tuple[float, Candidate]]]:
+def _gate_events(samples: np.ndarray, settings: GateSettings | None = None,
+                 ) -> tuple[list[tuple[float, Candidate]], list[tuple[float, Candidate]]]:
     """(time, candidate) of every early cut and every whole candidate the gate gives."""
-    gate = UtteranceGate()
+    gate = UtteranceGate(settings)
     early, whole = [], []
     for frame in split_into_frames(wake_streams._to_pcm(samples)):
         if (c := gate.push(frame)) is not None:
@@ -208,6 +208,16 @@ def test_the_phrase_is_offered_early_in_its_pause_and_whole_when_the_pause_lasts
     assert cut.pcm[:heard] == candidate.pcm[:heard]
     assert cut.pcm[heard:] == cut.pcm[: len(cut.pcm) - heard]
     assert abs(len(cut.pcm) - len(candidate.pcm)) <= 2 * 480
+
+
+def test_a_gate_with_no_early_reader_makes_no_early_cut(clip_cache: Path) -> None:
+    """Without the Whisper ear nothing reads early (the detector sets no tail), so the gate
+    spends nothing on early cuts; the whole candidate is the same."""
+    said = _said(clip_cache, "hey check in")
+    early, whole = _gate_events(said, GateSettings(tail_s=None))
+    assert early == []
+    assert [c for _, c in whole] == [c for _, c in _gate_events(said)[1]]
+    assert WakeDetector(whisper=False)._gate.settings.tail_s is None
 
 
 def test_speech_that_comes_back_within_the_pause_voids_the_early_cut(clip_cache: Path) -> None:

@@ -12,7 +12,7 @@ gets the same verdict.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from audio.frames import SAMPLE_RATE, Frame, to_seconds
 from voice.wake.ear import EarReading, load_ear
@@ -55,7 +55,9 @@ class WakeDetector:
         ear = load_ear(self.phrase) if whisper else None
         self._verifier = WakeVerifier(self.phrase, sensitivity, ear)
         self.has_ear = ear is not None
-        self._gate = UtteranceGate(gate)
+        # Only the ear reads a candidate early: without it, no early cut is made.
+        settings = gate or GateSettings()
+        self._gate = UtteranceGate(settings if self.has_ear else replace(settings, tail_s=None))
         self.candidates = 0
         """How many utterances reached the verifier (a measure of its CPU use)."""
         self._heard: tuple[Candidate, EarReading] | None = None
@@ -76,15 +78,18 @@ class WakeDetector:
         """
         candidate = self._gate.push(frame)
         early = self._gate.take_early()
-        if early is not None and self.has_ear:
+        if early is not None:
             heard = self._verifier.hear(early.pcm)
             self._heard = None if heard is None else (early, heard)
         if candidate is None:
             return None
         self.candidates += 1
         heard = None
-        if self._heard is not None and same_utterance(self._heard[0], candidate):
-            heard, self._heard = self._heard[1], None
+        if self._heard is not None:
+            # A reading of another utterance (its early cut was void) is dropped here too.
+            (early_cut, reading), self._heard = self._heard, None
+            if same_utterance(early_cut, candidate):
+                heard = reading
         verdict = self._verifier.verify(candidate.pcm, heard)
         if not verdict.accepted or verdict.end_frame is None:
             return None

@@ -73,9 +73,10 @@ class GateSettings:
     """Audio kept before the first speech frame, so the decoder hears the onset and some room."""
     noise_onset_s: float = NOISE_ONSET_S
     """A sound this steady for this long is learned as the room (`audio.vad.SpeechDetector`)."""
-    tail_s: float = TAIL_S
+    tail_s: float | None = TAIL_S
     """This long into the pause (less than `pause_s`) the utterance so far is offered early
-    (`UtteranceGate.take_early`), so that a first reading can start before the pause ends."""
+    (`UtteranceGate.take_early`), so that a first reading can start before the pause ends;
+    None when nothing reads early (no Whisper ear), so no early cut is made."""
 
 
 class UtteranceGate:
@@ -152,7 +153,8 @@ class UtteranceGate:
             return
         paused = frame.end - self._last_speech_end
         if paused < self.settings.pause_s * SAMPLE_RATE:
-            if not self._cut and paused >= self.settings.tail_s * SAMPLE_RATE:
+            tail_s = self.settings.tail_s
+            if tail_s is not None and not self._cut and paused >= tail_s * SAMPLE_RATE:
                 self._cut = True
                 self._offered = self._early_cut()
             return
@@ -196,7 +198,7 @@ class UtteranceGate:
         candidate = self._candidate(self._speech)
         if candidate is None:
             return None
-        missing = 2 * int((self.settings.pause_s - self.settings.tail_s) * SAMPLE_RATE)
+        missing = 2 * int((self.settings.pause_s - (self.settings.tail_s or 0.0)) * SAMPLE_RATE)
         room = candidate.pcm[: 2 * (candidate.speech_start - candidate.start)][:missing]
         return replace(candidate, pcm=candidate.pcm + room)
 
