@@ -25,6 +25,7 @@ from benchmarks.runner import (
     paired_cpu,
     paired_ratio,
 )
+from benchmarks.wake_latency import PacedRun, latency_figures, paced
 
 THRESHOLDS = (1e-20, 1e-30, 1e-40, 1e-50)
 """Searched once by hand on these streams: above 1e-20 the bare search finds almost nothing."""
@@ -102,10 +103,8 @@ def run(settings: Settings) -> list[Figure]:
         reason = f"the room streams need the test extra ({error})"
         cpu = [not_measured("wake listening CPU per audio s, continuous speech", reason,
                             f"<= {CPU_TARGET}")]
-    from benchmarks.wake_latency import latency_figures
-
-    latency = latency_figures(settings, lambda name: _build(name, settings))
-    return [*cpu, *_detection_figures(settings), *latency]
+    detection, runs = _detection_figures(settings)
+    return [*cpu, *detection, *latency_figures(runs)]
 
 
 def quiet_room(seconds: float) -> bytes:
@@ -191,11 +190,15 @@ class Score:
         return f"{self.found} / {self.missed} / {self.false}"
 
 
-def _detection_figures(settings: Settings) -> list[Figure]:
+def _detection_figures(settings: Settings) -> tuple[list[Figure], dict[str, PacedRun]]:
+    """Found / missed / false per stream, beside the bare search at its best threshold; and
+    each stream's paced run (app and bare search at that threshold), which also gives the
+    chime latency (`benchmarks.wake_latency`), so each detector hears each stream once."""
     streams_module = wake_streams
     recipes = ("VALIDATION",) if settings.quick else tuple(ROLES)
     thresholds = (REFERENCE_THRESHOLD,) if settings.quick else THRESHOLDS
     figures = []
+    runs = {}
     for recipe in recipes:
         stream = _build(recipe, settings)
         if settings.quick:
@@ -206,12 +209,14 @@ def _detection_figures(settings: Settings) -> list[Figure]:
             result = streams_module.score(found, stream)
             return Score(len(result["found"]), len(result["missed"]), len(result["false"]))
 
-        app = scored(detections(app_detector(), frames))
-        bare = {threshold: scored(detections(BareKeyphraseSearch(threshold=threshold).push,
-                                             frames))
-                for threshold in thresholds}
+        app_run = paced(app_detector(), frames)
+        bare_runs = {threshold: paced(BareKeyphraseSearch(threshold=threshold).push, frames)
+                     for threshold in thresholds}
+        app = scored([t for t, _, _ in app_run])
+        bare = {threshold: scored([t for t, _, _ in run]) for threshold, run in bare_runs.items()}
         best = min(thresholds, key=lambda threshold: (bare[threshold].cost,
                                                       bare[threshold].false))
+        runs[recipe] = PacedRun(stream, app_run, bare_runs[best], best)
         role = ROLES[recipe]
         voices = _recipe(recipe).voices
         engines = " and ".join(sorted({"espeak-ng" if v.engine == "espeak" else v.engine
@@ -231,7 +236,7 @@ def _detection_figures(settings: Settings) -> list[Figure]:
             values={"app": vars(app), "bare": {f"{t:g}": vars(s) for t, s in bare.items()},
                     "best_threshold": best, "duration_s": stream.duration},
         ))
-    return figures
+    return figures, runs
 
 
 def _conditions(name: str) -> str:
