@@ -108,8 +108,10 @@ def synthesize(voice: Voice, text: str, tempo: float, cache_dir: Path) -> np.nda
             command.append(text)
         subprocess.run(command, check=True, capture_output=True)
         effects = ["tempo", "-s", str(tempo)] if tempo != 1.0 else []
+        # -R: sox seeds its dither, so every build of a stream is the same to the bit (the
+        # Whisper ear's told reading can flip on a near miss with 1-2 LSB of change).
         subprocess.run(
-            ["sox", str(raw), "-r", str(SAMPLE_RATE), "-c", "1", "-b", "16", str(converted)]
+            ["sox", "-R", str(raw), "-r", str(SAMPLE_RATE), "-c", "1", "-b", "16", str(converted)]
             + effects,
             check=True,
             capture_output=True,

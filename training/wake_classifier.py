@@ -153,8 +153,9 @@ def synthesize(speaker: Speaker, text: str, cache: Path) -> np.ndarray:
         # text2wave reads its text from stdin; the others ignore it.
         subprocess.run(speaker.command(text, raw), input=text.encode(), check=True,
                        capture_output=True)
-        subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(converted)],
-                       check=True, capture_output=True)
+        # -R: sox seeds its dither, so a rebuild gives the same samples.
+        subprocess.run(["sox", "-R", str(raw), "-r", "16000", "-c", "1", "-b", "16",
+                        str(converted)], check=True, capture_output=True)
         samples = wake_streams._trim(wake_streams.read_wav(converted))
     np.save(cached, samples)
     return samples
@@ -168,7 +169,7 @@ def sox_effect(samples: np.ndarray, *effect: str) -> np.ndarray:
     with tempfile.TemporaryDirectory() as work:
         source, shifted = Path(work) / "in.wav", Path(work) / "out.wav"
         wake_streams.write_wav(source, wake_streams._to_pcm(samples))
-        subprocess.run(["sox", str(source), str(shifted), *effect], check=True,
+        subprocess.run(["sox", "-R", str(source), str(shifted), *effect], check=True,
                        capture_output=True)
         return wake_streams.read_wav(shifted)
 
