@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from voice.errors import CheckinError
 from voice.wake.classifier import wake_probability
 from voice.wake.denoise import denoised, speech_to_gap_db
-from voice.wake.ear import EarReading, WhisperEar
+from voice.wake.ear import WhisperEar
 from voice.wake.readings import Readings, dithered
 from voice.wake.thresholds import (
     CLEAN_SPEECH_TO_GAP_DB,
@@ -40,7 +40,8 @@ class Verdict:
     end_frame: int | None
     """10 ms frame (from the candidate's start) where the wake phrase ended, when accepted."""
     heard: str
-    """What the rival-word grammar heard (the wake phrase or rival words), for diagnostics."""
+    """What the rival-word grammar heard (the wake phrase or rival words), for diagnostics;
+    empty when it was not asked (the fit or the keyphrase spotting accepted first)."""
     fit: float | None = None
     """Per-frame acoustic score of the phrase's forced alignment, relative to the best senone of
     each frame (PocketSphinx log units; nearer 0 is a better fit); None if it cannot align."""
@@ -121,15 +122,10 @@ class WakeVerifier:
         self.sphinx_reads = 0
         """How many candidates the PocketSphinx readings read (the costly ones)."""
 
-    def hear(self, pcm: bytes) -> EarReading | None:
-        """The Whisper ear's reading of a candidate (None without an ear), for `verify`: it
-        may read the candidate cut early in its pause (`voice.wake.gate.UtteranceGate`)."""
-        return None if self.ear is None else self.ear.read(pcm)
-
-    def verify(self, pcm: bytes, heard: EarReading | None = None) -> Verdict:
+    def verify(self, pcm: bytes) -> Verdict:
         """Decode one candidate (16 kHz int16 PCM, a pause either side).
 
-        The Whisper ear reads first (or has read it: `heard`, from `hear`): its acceptance
+        The Whisper ear reads first: its acceptance
         stands whatever the classifier says, and a transcript that is a whole sentence ends
         the matter without the PocketSphinx readings, which cost twice as much (on talk, most
         candidates are sentences). A short utterance that the ear, told the phrase was coming,
@@ -138,8 +134,7 @@ class WakeVerifier:
         """
         if self.ear is None:
             return self._sphinx(pcm)
-        if heard is None:
-            heard = self.ear.read(pcm)
+        heard = self.ear.read(pcm)
         # Told the phrase was coming, Whisper wrote it, and untold it heard no word that
         # sounds like the phrase ("hey chicken"): a wake too. Else PocketSphinx decides.
         told = heard.told_phrase and not any(sounds_alike(word, tuple(self.words))
@@ -176,15 +171,17 @@ class WakeVerifier:
             unaligned = Verdict(False, 0.0, None, "", wake_probability=probability)
             return self._by_loop(pcm, unaligned, raw)
         overall, worst, end_frame = fit
-        by_fit = overall > self.thresholds.fit and worst > self.thresholds.worst_word_fit
-        heard = self._readings.heard(pcm)
-        by_rivals = heard.split() == self.words
-        by_spotting = overall > self.spotted.fit and self._readings.spotted(pcm)
         score = _confidence(overall - self.thresholds.fit)
-        verdict = Verdict(False, round(score, 3), None, heard, overall, worst,
+        verdict = Verdict(False, round(score, 3), None, "", overall, worst,
                           wake_probability=probability)
-        if not (by_fit or by_rivals or by_spotting):
-            return self._by_loop(pcm, verdict, raw)
+        # Any one of the three accepts alike, so they are read cheapest first and no further
+        # than the first that accepts (the rival grammar costs 0.2-0.5 s, spotting 0.07).
+        by_fit = overall > self.thresholds.fit and worst > self.thresholds.worst_word_fit
+        if not by_fit and not (overall > self.spotted.fit and self._readings.spotted(pcm)):
+            heard = self._readings.heard(pcm)
+            verdict = replace(verdict, heard=heard)
+            if heard.split() != self.words:
+                return self._by_loop(pcm, verdict, raw)
         return self._unless_vetoed(replace(verdict, score=max(score, 0.01), end_frame=end_frame))
 
     def _unless_vetoed(self, accepted: Verdict) -> Verdict:
