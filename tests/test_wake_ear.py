@@ -135,11 +135,12 @@ def test_the_ear_reads_a_wake_during_its_pause_not_after_it(
 
 
 @needs_whisper
-def test_a_wake_the_ear_does_not_take_is_read_by_pocketsphinx_during_its_pause_too(
+def test_a_wake_the_ear_does_not_take_is_read_whole_by_pocketsphinx_when_the_pause_ends(
         cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """flite kal16 saying the phrase is one the ear does not take; PocketSphinx's readings
-    find it. They read the cut made in the pause too, so this chime does not wait for the
-    pause and then 0.3-0.8 s of decoding."""
+    find it. They read the whole candidate, with the room after the phrase, at the pause's
+    end: the early cut, padded with the room from before it, lost a real person's wake in a
+    reverberant room."""
     from voice.wake.gate import GateSettings
 
     found, ear_reads, sphinx_reads, count = _said_to_the_detector(
@@ -148,4 +149,4 @@ def test_a_wake_the_ear_does_not_take_is_read_by_pocketsphinx_during_its_pause_t
     settings = GateSettings()
     early = settings.pause_s - settings.tail_s
     assert [found[0] - t for t in ear_reads] == [pytest.approx(early, abs=0.03)]
-    assert [found[0] - t for t in sphinx_reads] == [pytest.approx(early, abs=0.03)]
+    assert sphinx_reads == found

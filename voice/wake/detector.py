@@ -15,10 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from audio.frames import SAMPLE_RATE, Frame, to_seconds
-from voice.wake.ear import load_ear
+from voice.wake.ear import EarReading, load_ear
 from voice.wake.gate import Candidate, GateSettings, UtteranceGate, same_utterance
 from voice.wake.readings import FRAMES_PER_SECOND
-from voice.wake.verify import Verdict, WakeVerifier
+from voice.wake.verify import WakeVerifier
 from voice.wake.words import phrase_words
 
 DEFAULT_PHRASE = "hey check in"
@@ -55,14 +55,13 @@ class WakeDetector:
         ear = load_ear(self.phrase) if whisper else None
         self._verifier = WakeVerifier(self.phrase, sensitivity, ear)
         self.has_ear = ear is not None
-        # Reading early in the pause was measured with the ear (benchmarks/RESULTS.md);
-        # without it PocketSphinx alone reads each whole candidate, as it always has.
+        # Only the ear reads a candidate early: without it, no early cut is made.
         settings = gate or GateSettings()
         self._gate = UtteranceGate(settings if self.has_ear else replace(settings, tail_s=None))
         self.candidates = 0
         """How many utterances reached the verifier (a measure of its CPU use)."""
-        self._early: tuple[Candidate, Verdict] | None = None
-        """The open utterance cut early in its pause, and the verifier's verdict on it."""
+        self._heard: tuple[Candidate, EarReading] | None = None
+        """The open utterance cut early in its pause, and what the ear heard in it."""
 
     @property
     def sphinx_reads(self) -> int:
@@ -73,26 +72,28 @@ class WakeDetector:
         """Take the next frame of the stream; a WakeDetection once the phrase has been heard.
 
         The detection comes a pause (0.35 s) after the phrase ends, because the phrase must
-        be said on its own. The verifier reads the candidate during that pause, cut
-        `GateSettings.tail_s` into it (and padded to its whole length), so on a live stream
-        the read overlaps the rest of the pause; if the pause lasts, that is the verdict.
-        `t` is where the phrase ended.
+        be said on its own. The Whisper ear reads the candidate during that pause, cut
+        `GateSettings.tail_s` into it, so on a live stream the read overlaps the rest of the
+        pause. PocketSphinx reads the whole candidate at the pause's end: the early cut, padded
+        with room from before the phrase instead of its own reverberant tail, lost a real
+        person's wake in a reverberant room (benchmarks/RESULTS.md). `t` is where the phrase
+        ended.
         """
         candidate = self._gate.push(frame)
         early = self._gate.take_early()
         if early is not None:
-            self._early = (early, self._verifier.verify(early.pcm))
+            heard = self._verifier.hear(early.pcm)
+            self._heard = None if heard is None else (early, heard)
         if candidate is None:
             return None
         self.candidates += 1
-        verdict = None
-        if self._early is not None:
-            # A verdict on another utterance (its early cut was void) is dropped here too.
-            (early_cut, early_verdict), self._early = self._early, None
+        heard = None
+        if self._heard is not None:
+            # A reading of another utterance (its early cut was void) is dropped here too.
+            (early_cut, reading), self._heard = self._heard, None
             if same_utterance(early_cut, candidate):
-                verdict = early_verdict
-        if verdict is None:
-            verdict = self._verifier.verify(candidate.pcm)
+                heard = reading
+        verdict = self._verifier.verify(candidate.pcm, heard)
         if not verdict.accepted or verdict.end_frame is None:
             return None
         end = candidate.start + verdict.end_frame * SAMPLE_RATE // FRAMES_PER_SECOND
@@ -101,4 +102,4 @@ class WakeDetector:
     def reset(self) -> None:
         """Forget any half-heard utterance (e.g. after the app spoke)."""
         self._gate.reset()
-        self._early = None
+        self._heard = None

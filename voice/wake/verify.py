@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from voice.errors import CheckinError
 from voice.wake.classifier import wake_probability
 from voice.wake.denoise import denoised, speech_to_gap_db
-from voice.wake.ear import WhisperEar
+from voice.wake.ear import EarReading, WhisperEar
 from voice.wake.readings import Readings, dithered
 from voice.wake.thresholds import (
     CLEAN_SPEECH_TO_GAP_DB,
@@ -122,10 +122,15 @@ class WakeVerifier:
         self.sphinx_reads = 0
         """How many candidates the PocketSphinx readings read (the costly ones)."""
 
-    def verify(self, pcm: bytes) -> Verdict:
+    def hear(self, pcm: bytes) -> EarReading | None:
+        """The Whisper ear's reading of a candidate (None without an ear), for `verify`: it
+        may read the candidate cut early in its pause (`voice.wake.gate.UtteranceGate`)."""
+        return None if self.ear is None else self.ear.read(pcm)
+
+    def verify(self, pcm: bytes, heard: EarReading | None = None) -> Verdict:
         """Decode one candidate (16 kHz int16 PCM, a pause either side).
 
-        The Whisper ear reads first: its acceptance
+        The Whisper ear reads first (or has read it: `heard`, from `hear`): its acceptance
         stands whatever the classifier says, and a transcript that is a whole sentence ends
         the matter without the PocketSphinx readings, which cost twice as much (on talk, most
         candidates are sentences). A short utterance that the ear, told the phrase was coming,
@@ -134,7 +139,8 @@ class WakeVerifier:
         """
         if self.ear is None:
             return self._sphinx(pcm)
-        heard = self.ear.read(pcm)
+        if heard is None:
+            heard = self.ear.read(pcm)
         # Told the phrase was coming, Whisper wrote it, and untold it heard no word that
         # sounds like the phrase ("hey chicken"): a wake too. Else PocketSphinx decides.
         told = heard.told_phrase and not any(sounds_alike(word, tuple(self.words))
