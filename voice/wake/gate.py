@@ -156,7 +156,7 @@ class UtteranceGate:
             tail_s = self.settings.tail_s
             if tail_s is not None and not self._cut and paused >= tail_s * SAMPLE_RATE:
                 self._cut = True
-                self._offered = self._early_cut()
+                self._offered = self._early_cut(tail_s)
             return
         self._close(heard)
 
@@ -191,14 +191,14 @@ class UtteranceGate:
             self._last_speech_end,
         )
 
-    def _early_cut(self) -> Candidate | None:
+    def _early_cut(self, tail_s: float) -> Candidate | None:
         """The utterance so far, made as long as it will be when the pause ends with room
         heard before it (its pre-roll): Whisper, told the phrase was coming, wrote it for near
         misses whose audio stopped that much sooner (benchmarks/RESULTS.md)."""
         candidate = self._candidate(self._speech)
         if candidate is None:
             return None
-        missing = 2 * int((self.settings.pause_s - (self.settings.tail_s or 0.0)) * SAMPLE_RATE)
+        missing = 2 * int((self.settings.pause_s - tail_s) * SAMPLE_RATE)
         room = candidate.pcm[: 2 * (candidate.speech_start - candidate.start)][:missing]
         return replace(candidate, pcm=candidate.pcm + room)
 
