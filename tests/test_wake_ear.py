@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from benchmarks import wake_streams
-from voice.wake.ear import load_ear, spellings
+from voice.wake.ear import load_ear, spellings, without_loop
 from voice.wake.verify import WakeVerifier
 from voice.wake.words import sounds_alike
 
@@ -36,6 +36,19 @@ def test_the_phrase_may_be_written_with_a_comma_or_a_full_stop() -> None:
     assert spellings("hey check in") == [" Hey check in", " Hey check in.", " Hey, check in",
                                          " Hey, check in."]
     assert spellings("computer") == [" Computer", " Computer."]
+
+
+@pytest.mark.parametrize(("decoded", "heard"), [
+    ("hey check in hey check in hey check in hey check", "hey check in"),  # cut at the limit
+    ("okay sweetheart okay sweetheart", "okay sweetheart"),
+    ("did did did did", "did"),
+    ("hey check in", "hey check in"),
+    ("hey check in with me later", "hey check in with me later"),
+    ("okay sweetheart okay sweetheart okay go on", "okay sweetheart okay sweetheart okay go on"),
+    ("", ""),
+])
+def test_a_decoding_loop_is_read_as_its_words_once(decoded: str, heard: str) -> None:
+    assert without_loop(decoded) == heard
 
 
 @needs_whisper

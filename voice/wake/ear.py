@@ -143,7 +143,20 @@ class WhisperEar:
         """Greedy transcript after `start` (the start tokens, or a prompt and them)."""
         result = self._whisper.generate(encoded, [start], beam_size=1,
                                         max_length=_MAX_TOKENS + len(start) - len(self._start))[0]
-        return str(self._normal(self._tokenizer.decode(result.sequences_ids[0])))
+        return without_loop(str(self._normal(self._tokenizer.decode(result.sequences_ids[0]))))
+
+
+def without_loop(text: str) -> str:
+    """`text` with a decoding loop undone: greedy decoding of a short clip, told the phrase
+    was coming, can write the clip's words over and over until the token limit ("hey check in
+    hey check in hey check"). The loop is the decoder's, not the speaker's, so words that are
+    one run said again and again (the last time perhaps cut short) are that run once."""
+    words = text.split()
+    for size in range(1, len(words) // 2 + 1):
+        run = words[:size]
+        if all(word == run[i % size] for i, word in enumerate(words)):
+            return " ".join(run)
+    return text
 
 
 def spellings(phrase: str) -> list[str]:
