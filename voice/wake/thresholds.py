@@ -64,6 +64,12 @@ EAR_PHRASE_LOGPROB = -1.2
 """Mean log-probability per token of the forced phrase, with the transcript exactly the phrase:
 at this bar no near miss of the tuning sets passed (wakes that do read -0.2 to -1.2)."""
 
+EAR_TOLD_EXTRA_WORDS = 0
+"""Told the phrase was coming, Whisper may turn a misheard word into the phrase's word; it
+should not make words go away. So the told reading wakes only when the untold transcript had
+no more distinct words than the phrase plus these: "okay sweetie talk" for "okay, sweet tart"
+and "you're not a cat" for "hey jack" were near misses it wrote as the phrase."""
+
 EAR_SENTENCE_EXTRA_WORDS = 2
 """A transcript with more distinct words than the phrase plus these is a sentence, not a wake
 said on its own, and the PocketSphinx readings are not asked. Chosen on the choice streams

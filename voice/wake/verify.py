@@ -21,6 +21,7 @@ from voice.wake.readings import Readings, dithered
 from voice.wake.thresholds import (
     CLEAN_SPEECH_TO_GAP_DB,
     EAR_PHRASE_LOGPROB,
+    EAR_TOLD_EXTRA_WORDS,
     classifier_thresholds,
     fit_thresholds,
     loop_thresholds,
@@ -142,9 +143,12 @@ class WakeVerifier:
         if heard is None:
             heard = self.ear.read(pcm)
         # Told the phrase was coming, Whisper wrote it, and untold it heard no word that
-        # sounds like the phrase ("hey chicken"): a wake too. Else PocketSphinx decides.
-        told = heard.told_phrase and not any(sounds_alike(word, tuple(self.words))
-                                             for word in heard.text.split())
+        # sounds like the phrase ("hey chicken") and no more words than the phrase has
+        # ("okay sweetie talk"): a wake too. Else PocketSphinx decides.
+        untold = heard.text.split()
+        told = (heard.told_phrase
+                and len(set(untold)) <= len(self.words) + EAR_TOLD_EXTRA_WORDS
+                and not any(sounds_alike(word, tuple(self.words)) for word in untold))
         if heard.accepted or told:
             score = _confidence((heard.phrase_logprob - EAR_PHRASE_LOGPROB) * CONFIDENCE_SCALE)
             return Verdict(True, round(max(score, 0.01), 3), heard.end_frame, "",
