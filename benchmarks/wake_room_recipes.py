@@ -56,6 +56,21 @@ TUNING_ROOMS = RoomRecipe(
 """36 wakes by nine voices of the flat recipes, in three rooms 1-3 m from the mic, 6-18 dB
 below the flat streams' level, some over noise or a synthetic voice talking 12-15 dB below."""
 
+TUNING_TALK = RoomRecipe(
+    voices=TUNING_ROOMS.voices,
+    placements=(
+        Placement(LIVING, 1.5, 10.0, "tts_talk", 12.0),
+        Placement(KITCHEN, 2.0, 12.0, "tts_talk", 15.0),
+    ),
+    near_misses=TUNING_ROOMS.near_misses,
+    conversation=TUNING_ROOMS.conversation,
+    real_speech=TUNING_ROOMS.real_speech,
+    seed=77,
+)
+"""Choice material only, to see whether talk or the held-out voices cost HELD_OUT_2 its
+wakes over talk: TUNING_ROOMS's voices and rooms, 1.5-2 m away, with one of its synthetic
+voices talking 12 or 15 dB below from before each utterance to after it. 18 wakes."""
+
 HELD_OUT = RoomRecipe(
     voices=(
         Voice("festival", "kal_diphone"),

@@ -51,6 +51,10 @@ TUNING_ROOMS and CONTINUOUS_TALK alone), measured once more on each: HELD_OUT 4 
 HELD_OUT_2 (its fourth look) 5 of 12, both unchanged, no false wake; the real people 7 of 8
 ("go forward ten meters" in the conservatory over people now found; "ten of clubs" there still
 missed), the same one false wake.
+On 2026-12-04 all three were run again with a per-candidate log, to see where the misses are
+(HELD_OUT_2: 6 of 12, all six misses over talk or people); the two ear changes after that
+(a decoding loop read once; the told reading keeps the untold length) were chosen on the
+choice streams and TUNING_TALK alone, and left all three unchanged: 4 of 20, 6 of 12, 7 of 8.
 The targets are not met; the tests below state them and are expected to fail until they are.
 """
 
@@ -199,6 +203,18 @@ def test_a_configured_phrase_works_without_retraining(cache: Path) -> None:
     print(f"okay sweetheart: {_per_family(result, stream)}, false {result['false']}")
     assert result["false"] == []
     assert len(result["found"]) >= 9
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="issue 18 target not met: 1/18 found; over talk 12-15 "
+                                       "dB below, Whisper tiny.en mostly writes the talk")
+def test_over_talk_at_one_and_a_half_to_two_metres_every_wake_found(cache: Path) -> None:
+    """TUNING_TALK: choice voices and rooms, a synthetic voice talking 12-15 dB below."""
+    stream = _stream(wake_room_recipes.TUNING_TALK, cache)
+    result, _ = _run(stream)
+    print(f"over talk: {_per_family(result, stream)}, false {result['false']}")
+    assert result["false"] == []
+    assert len(result["found"]) == len(stream.wakes) == 18
 
 
 REAL_PEOPLE = [wake_room_recipes.REAL_PEOPLE_CARDS, wake_room_recipes.REAL_PEOPLE_FORWARD]
