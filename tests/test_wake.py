@@ -283,6 +283,20 @@ def test_an_unknown_word_in_the_phrase_says_how_to_fix_it() -> None:
         WakeDetector("hey zzqxv")
 
 
+@pytest.mark.parametrize("phrase", ["", "!!", "one two three four five six seven"])
+def test_a_phrase_of_no_words_or_too_many_is_one_plain_line_and_exit_2(
+        single_wake_wav: tuple[Path, float], phrase: str) -> None:
+    """It once failed as an internal error (the Whisper ear spelled the phrase's first word)."""
+    path, _ = single_wake_wav
+    result = subprocess.run(
+        [sys.executable, "-m", "voice", "wake", "--audio-in", str(path), "--phrase", phrase],
+        capture_output=True, text=True)
+    assert result.returncode == 2, result.stderr
+    [line] = result.stderr.splitlines()
+    assert "1 to 6 words" in line and "--phrase" in line
+    assert "Traceback" not in result.stderr
+
+
 def test_sensitivity_out_of_range_is_refused() -> None:
     with pytest.raises(CheckinError, match="--sensitivity"):
         WakeDetector(sensitivity=1.5)

@@ -19,7 +19,7 @@ from voice.wake.ear import EarReading, load_ear
 from voice.wake.gate import Candidate, GateSettings, UtteranceGate, same_utterance
 from voice.wake.readings import FRAMES_PER_SECOND
 from voice.wake.verify import WakeVerifier
-from voice.wake.words import phrase_words
+from voice.wake.words import wake_words
 
 DEFAULT_PHRASE = "hey check in"
 
@@ -50,7 +50,7 @@ class WakeDetector:
 
         With `whisper` (and faster-whisper and its model installed) the Whisper ear reads
         every candidate first; without, PocketSphinx decides alone."""
-        self.phrase = " ".join(phrase_words(phrase))
+        self.phrase = " ".join(wake_words(phrase))
         self.sensitivity = sensitivity
         ear = load_ear(self.phrase) if whisper else None
         self._verifier = WakeVerifier(self.phrase, sensitivity, ear)

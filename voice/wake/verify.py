@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from voice.errors import CheckinError
 from voice.wake.classifier import wake_probability
 from voice.wake.denoise import denoised, speech_to_gap_db
 from voice.wake.ear import EarReading, WhisperEar
@@ -28,7 +27,7 @@ from voice.wake.thresholds import (
     rival_ratio_thresholds,
     spotted_thresholds,
 )
-from voice.wake.words import phrase_words, sounds_alike
+from voice.wake.words import sounds_alike, wake_words
 
 
 @dataclass(frozen=True)
@@ -104,12 +103,7 @@ class WakeVerifier:
     def __init__(self, phrase: str, sensitivity: float = 0.5,
                  ear: WhisperEar | None = None) -> None:
         """`ear`, when given, reads every candidate the PocketSphinx readings do not accept."""
-        self.words = phrase_words(phrase)
-        if not 1 <= len(self.words) <= 6:
-            raise CheckinError(
-                f"wake phrase {phrase!r} must have 1 to 6 words: set a short phrase with "
-                "--phrase or wake_phrase in the config file"
-            )
+        self.words = wake_words(phrase)
         self._readings = Readings(self.words, sensitivity)
         self.thresholds = fit_thresholds(sensitivity)
         self.spotted = spotted_thresholds(sensitivity)

@@ -16,6 +16,7 @@ from pocketsphinx import get_model_path
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from voice.errors import CheckinError
 from voice.wake.thresholds import sound_alike_edits
 
 _WORDS_TOML = "words.toml"
@@ -30,6 +31,18 @@ def phrase_words(phrase: str) -> list[str]:
     """The lower-case words of `phrase` (hyphens and commas split words)."""
     cleaned = "".join(c if c.isalnum() or c == "'" else " " for c in phrase.lower())
     return cleaned.split()
+
+
+def wake_words(phrase: str) -> list[str]:
+    """`phrase_words(phrase)`, or a CheckinError saying how to fix a phrase of no words (only
+    punctuation, say) or of more than a short phrase's six."""
+    words = phrase_words(phrase)
+    if not 1 <= len(words) <= 6:
+        raise CheckinError(
+            f"wake phrase {phrase!r} must have 1 to 6 words: set a short phrase with "
+            "--phrase or wake_phrase in the config file"
+        )
+    return words
 
 
 @lru_cache(maxsize=8)
