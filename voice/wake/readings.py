@@ -21,7 +21,7 @@ from pocketsphinx import Decoder
 
 from voice.errors import CheckinError
 from voice.wake.thresholds import spotted_thresholds, wake_weight
-from voice.wake.words import dictionary, dictionary_path, rival_words
+from voice.wake.words import dictionary, pronounced, rival_words
 
 FRAMES_PER_SECOND = 100
 """PocketSphinx's feature frame rate (10 ms frames)."""
@@ -59,12 +59,14 @@ class Readings:
         # settings, so the fit compares scores computed on identical features.
         common = {"loglevel": "FATAL", "dither": False, "remove_noise": False}
         self._grammar = Decoder(lm=None, fwdflat=False, bestpath=False, **common)
-        unknown = [w for w in words if self._grammar.lookup_word(w) is None]
-        if unknown:
+        # A word the dictionary lacks (a pet name) is said as `pronounced` guesses.
+        unknown = {w: " ".join(pronounced(w)) for w in words
+                   if self._grammar.lookup_word(w) is None}
+        unsayable = [w for w, phones in unknown.items() if not phones]
+        if unsayable:
             raise CheckinError(
-                f"wake phrase word(s) {', '.join(unknown)} are not in the pronunciation "
-                f"dictionary {dictionary_path()}: choose common English words with --phrase "
-                "or wake_phrase in the config file"
+                f"wake phrase word(s) {', '.join(unsayable)} have no letters to say: "
+                "choose words with --phrase or wake_phrase in the config file"
             )
         weight = wake_weight(sensitivity)
         self._spotter = Decoder(
@@ -74,9 +76,14 @@ class Readings:
         )
         rivals = " | ".join(sorted(rival_words(tuple(words))))
         body = f"/{weight:.6f}/ ({' '.join(words)}) | /1/ <other>+"
-        self._grammar.add_jsgf_string(_WAKE, _grammar(body, rivals))
         self._aligner = Decoder(lm=None, **common)
         self._spotter_search = self._spotter.current_search()
+        if unknown:
+            for decoder in (self._grammar, self._spotter, self._aligner):
+                _add_words(decoder, unknown)
+            # The keyphrase search was built before its word was known: build it again.
+            self._spotter.add_keyphrase(self._spotter_search, " ".join(words))
+        self._grammar.add_jsgf_string(_WAKE, _grammar(body, rivals))
         for decoder in (self._grammar, self._spotter, self._aligner):
             decoder.add_jsgf_string(_PRIME, _grammar(words[0], words[0]))
         # The likelihood-ratio reading scores every senone of every frame (compallsen), so
@@ -86,6 +93,7 @@ class Readings:
         # One decoder holds both searches: a second would load the acoustic model again
         # (about 27 MB and 0.1 s more before the app is listening).
         self._scorer = Decoder(lm=None, **scoring)
+        _add_words(self._scorer, unknown)
         with tempfile.TemporaryDirectory() as folder:
             self._scorer.add_allphone_file(_PHONE_LOOP, _flat_phone_lm(Path(folder)))
         self._scorer.add_jsgf_string(_RIVALS, _grammar("<other>+", rivals))
@@ -176,6 +184,12 @@ class Readings:
             return None
         rivals_total = sum(_log(seg.ascore) for seg in self._scorer.seg())
         return (loop.phrase_total - rivals_total) * _SEARCH_SCALE / loop.frames
+
+
+def _add_words(decoder: Decoder, pronunciations: dict[str, str]) -> None:
+    for index, (word, phones) in enumerate(pronunciations.items()):
+        # Rebuilding the searches once, on the last word, keeps start-up fast.
+        decoder.add_word(word, phones, index == len(pronunciations) - 1)
 
 
 def dithered(pcm: bytes) -> bytes:

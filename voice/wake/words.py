@@ -56,7 +56,7 @@ def rival_words(words: tuple[str, ...]) -> frozenset[str]:
     """
     settings = tomllib.loads(resources.files("voice.wake").joinpath(_WORDS_TOML).read_text("utf-8"))
     pronunciations = dictionary()
-    targets = [pronunciations[w] for w in words]
+    targets = [pronounced(w) for w in words]
     runs = [
         sum(targets[i:j], ()) for i in range(len(targets)) for j in range(i + 1, len(targets) + 1)
     ]
@@ -66,13 +66,44 @@ def rival_words(words: tuple[str, ...]) -> frozenset[str]:
     return frozenset(w for w in rivals if pronunciations[w] not in forbidden or w in words)
 
 
+def pronounced(word: str) -> tuple[str, ...]:
+    """How a wake word sounds: the dictionary's pronunciation; for a word it lacks (pet
+    names: "sweetpea", "lovebug", "honeybun"), the word as two or three dictionary words
+    run together, the longest first part first; else the letter rules the recognizer uses
+    for partners' names (`voice.recognizers.pronounce`). () for a word with no letters."""
+    pronunciations = dictionary()
+    if word in pronunciations:
+        return pronunciations[word]
+    split = _as_dictionary_words(word, parts=3)
+    if split is not None:
+        return tuple(phone for part in split for phone in pronunciations[part])
+    from voice.recognizers.pronounce import guess_phones
+
+    return tuple(guess_phones(word).split())
+
+
+def _as_dictionary_words(word: str, parts: int) -> list[str] | None:
+    """`word` as at most `parts` dictionary words of two letters or more, first part longest."""
+    pronunciations = dictionary()
+    if word in pronunciations and len(word) >= 2:
+        return [word]
+    if parts == 1:
+        return None
+    for cut in range(len(word) - 2, 1, -1):
+        head = word[:cut]
+        rest = _as_dictionary_words(word[cut:], parts - 1) if head in pronunciations else None
+        if rest is not None:
+            return [head, *rest]
+    return None
+
+
 def sounds_alike(word: str, words: tuple[str, ...]) -> bool:
     """Is `word`, not itself a wake word, a dictionary word that sounds like the phrase's
     words or a run of them (but is no homophone of them)?"""
     pronunciations = dictionary()
-    if word in words or word not in pronunciations or any(w not in pronunciations for w in words):
+    targets = [pronounced(w) for w in words]
+    if word in words or word not in pronunciations or not all(targets):
         return False
-    targets = [pronunciations[w] for w in words]
     runs = [sum(targets[i:j], ()) for i in range(len(targets))
             for j in range(i + 1, len(targets) + 1)]
     said = pronunciations[word]
