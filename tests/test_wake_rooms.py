@@ -221,8 +221,8 @@ REAL_PEOPLE = [wake_room_recipes.REAL_PEOPLE_CARDS, wake_room_recipes.REAL_PEOPL
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 18 target not met: 7/8 found, 1 false wake "
-                                       "(PocketSphinx took 'seven of clubs' for 'ten of clubs')")
+@pytest.mark.xfail(strict=True, reason="issue 18 target not met: 7/8 found ('ten of clubs' "
+                                       "in the conservatory over people), no false wake")
 def test_real_people_saying_a_configured_phrase_in_new_rooms_every_wake_found(
         cache: Path) -> None:
     """Two real people (pocketsphinx's recordings), each saying a phrase they chose, in a
@@ -250,6 +250,9 @@ def test_a_real_person_wakes_it_with_their_own_phrase_in_a_quiet_study(
     assert len(stream.wakes) == 1
     assert len(result["found"]) == 1
     assert all(abs(true - seen) < 0.75 for true, seen in result["found"])
+    # "seven of clubs" here once woke "ten of clubs": PocketSphinx took it while Whisper wrote
+    # "seven of clubs" untold and told (so this placement no longer measures generalisation).
+    assert result["false"] == []
 
 
 def test_told_the_phrase_the_ear_hears_wakes_in_noise_it_missed_untold(cache: Path) -> None:
