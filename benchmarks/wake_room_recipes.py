@@ -248,3 +248,16 @@ CUSTOM_PHRASE = RoomRecipe(
 )
 """A configured phrase, never trained on: 10 wakes of "okay sweetheart" by five voices in two
 rooms, with six near misses and two lines of talk."""
+
+CUSTOM_PHRASE_2 = RoomRecipe(
+    voices=CUSTOM_PHRASE.voices,
+    placements=CUSTOM_PHRASE.placements,
+    wake_phrase="hey computer",
+    near_misses=("hey commuter", "a computer", "hey, compute it", "they computed",
+                 "hey Cooper", "okay computer"),
+    conversation=("The computer needs an update tonight.", "Hey, can you pass the salt?"),
+    seed=88,
+)
+"""Written down (2026-12-04, 21:06) before any detector ran on it: another configured phrase,
+the issue's "hey computer", which no choice used, with its own near misses, in
+CUSTOM_PHRASE's voices and rooms (so only the phrase is new). 10 wakes."""

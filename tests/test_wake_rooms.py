@@ -221,6 +221,19 @@ def test_over_talk_at_one_and_a_half_to_two_metres_every_wake_found(cache: Path)
     assert len(result["found"]) == len(stream.wakes) == 18
 
 
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="issue 18 target not met: 2/10 found, no false wake; "
+                                       "Whisper writes 'hey' as 'take', 'play' or 'hi'")
+def test_another_configured_phrase_works_without_retraining(cache: Path) -> None:
+    """"hey computer", measured once blind on 2026-12-04 (2 of 10; the same before that day's
+    changes to the ear). Target as for "okay sweetheart": 9 of 10, no false wake."""
+    stream = _stream(wake_room_recipes.CUSTOM_PHRASE_2, cache)
+    result, _ = _run(stream, "hey computer")
+    print(f"hey computer: {_per_family(result, stream)}, false {result['false']}")
+    assert result["false"] == []
+    assert len(result["found"]) >= 9
+
+
 REAL_PEOPLE = [wake_room_recipes.REAL_PEOPLE_CARDS, wake_room_recipes.REAL_PEOPLE_FORWARD]
 
 
