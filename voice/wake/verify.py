@@ -129,8 +129,9 @@ class WakeVerifier:
         stands whatever the classifier says, and a transcript that is a whole sentence ends
         the matter without the PocketSphinx readings, which cost twice as much (on talk, most
         candidates are sentences). A short utterance that the ear, told the phrase was coming,
-        wrote as the phrase is accepted too, unless untold it heard a sound-alike word. What
-        is left PocketSphinx reads.
+        wrote as the phrase is accepted too, unless untold it heard a sound-alike word or more
+        words than the phrase has. What is left PocketSphinx reads; for a phrase other than
+        "hey check in", only what the told ear wrote as the phrase.
         """
         if self.ear is None:
             return self._sphinx(pcm)
