@@ -66,6 +66,7 @@ def rival_words(words: tuple[str, ...]) -> frozenset[str]:
     return frozenset(w for w in rivals if pronunciations[w] not in forbidden or w in words)
 
 
+@lru_cache(maxsize=64)
 def pronounced(word: str) -> tuple[str, ...]:
     """How a wake word sounds: the dictionary's pronunciation; for a word it lacks (pet
     names: "sweetpea", "lovebug", "honeybun"), the word as two or three dictionary words
