@@ -5,7 +5,8 @@ the phrase is dropped. Two stages keep that affordable: an energy gate (`voice.w
 that costs a few numpy operations per frame hands on only short utterances bounded by
 pauses, the shape of "hey check in" said to the room; only those get the costly readings of
 the verifier (`voice.wake.verify`): the Whisper ear (`voice.wake.ear`) first, trained on real
-people and good for any phrase, then PocketSphinx's for a short utterance it did not take. Each
+people and good for any phrase, then PocketSphinx's for a short utterance it did not take (for
+a phrase other than "hey check in", only one the ear, told the phrase, wrote as it). Each
 candidate is judged on its own (no state carried from earlier audio), so the same clip always
 gets the same verdict.
 """
