@@ -9,6 +9,11 @@ can add the name to the dictionary by spelling it as it sounds in the config
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pocketsphinx import Decoder
+
 _RULES: tuple[tuple[str, str], ...] = (
     ("tch", "CH"), ("sch", "SH K"), ("igh", "AY"), ("eigh", "EY"),
     ("ch", "CH"), ("sh", "SH"), ("th", "TH"), ("ph", "F"), ("wh", "W"), ("ck", "K"),
@@ -24,6 +29,13 @@ _RULES: tuple[tuple[str, str], ...] = (
 )
 _LONGEST = max(len(spelling) for spelling, _ in _RULES)
 _BY_SPELLING = dict(_RULES)
+
+
+def add_words(decoder: Decoder, pronunciations: dict[str, str]) -> None:
+    """Teach a PocketSphinx decoder words it lacks (word -> space-separated phones)."""
+    for index, (word, phones) in enumerate(pronunciations.items()):
+        # Rebuilding the searches once, on the last word, keeps start-up fast.
+        decoder.add_word(word, phones, index == len(pronunciations) - 1)
 
 
 def guess_phones(word: str) -> str:

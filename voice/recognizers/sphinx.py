@@ -28,7 +28,7 @@ from voice.recognizers.base import (
 )
 from voice.recognizers.lexicon import decoder_dictionary, full_pronunciation
 from voice.recognizers.phrases import constrained_phrases, normalise, reread_limit
-from voice.recognizers.pronounce import guess_phones
+from voice.recognizers.pronounce import add_words, guess_phones
 from voice.recognizers.registry import Located
 
 SAMPLES_PER_FRAME = 160
@@ -70,9 +70,7 @@ class PocketSphinxRecognizer:
             if self._decoder.lookup_word(word) is None
             and (phones := full_pronunciation(word) or guess_phones(word))
         }
-        for index, (word, phones) in enumerate(unknown.items()):
-            # Rebuilding the search once, on the last word, keeps start-up fast.
-            self._decoder.add_word(word, phones, index == len(unknown) - 1)
+        add_words(self._decoder, unknown)
         return unknown
 
     def _grammar_for(self, context: str | None) -> tuple[str, int] | None:

@@ -20,6 +20,7 @@ import numpy as np
 from pocketsphinx import Decoder
 
 from voice.errors import CheckinError
+from voice.recognizers.pronounce import add_words
 from voice.wake.thresholds import spotted_thresholds, wake_weight
 from voice.wake.words import dictionary, pronounced, rival_words
 
@@ -80,7 +81,7 @@ class Readings:
         self._spotter_search = self._spotter.current_search()
         if unknown:
             for decoder in (self._grammar, self._spotter, self._aligner):
-                _add_words(decoder, unknown)
+                add_words(decoder, unknown)
             # The keyphrase search was built before its word was known: build it again.
             self._spotter.add_keyphrase(self._spotter_search, " ".join(words))
         self._grammar.add_jsgf_string(_WAKE, _grammar(body, rivals))
@@ -93,7 +94,7 @@ class Readings:
         # One decoder holds both searches: a second would load the acoustic model again
         # (about 27 MB and 0.1 s more before the app is listening).
         self._scorer = Decoder(lm=None, **scoring)
-        _add_words(self._scorer, unknown)
+        add_words(self._scorer, unknown)
         with tempfile.TemporaryDirectory() as folder:
             self._scorer.add_allphone_file(_PHONE_LOOP, _flat_phone_lm(Path(folder)))
         self._scorer.add_jsgf_string(_RIVALS, _grammar("<other>+", rivals))
@@ -184,12 +185,6 @@ class Readings:
             return None
         rivals_total = sum(_log(seg.ascore) for seg in self._scorer.seg())
         return (loop.phrase_total - rivals_total) * _SEARCH_SCALE / loop.frames
-
-
-def _add_words(decoder: Decoder, pronunciations: dict[str, str]) -> None:
-    for index, (word, phones) in enumerate(pronunciations.items()):
-        # Rebuilding the searches once, on the last word, keeps start-up fast.
-        decoder.add_word(word, phones, index == len(pronunciations) - 1)
 
 
 def dithered(pcm: bytes) -> bytes:
