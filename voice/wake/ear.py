@@ -42,8 +42,10 @@ class EarReading:
 
     text: str
     """The transcript, as the app's words (lower case, no punctuation)."""
-    phrase_logprob: float
-    """Mean log-probability per token of the phrase forced through the decoder (best spelling)."""
+    phrase_logprob: float | None
+    """Mean log-probability per token of the phrase forced through the decoder (best spelling),
+    untold where the transcript is the phrase, else told where the told one is; None when
+    neither transcript is the phrase (then it was not forced)."""
     accepted: bool
     end_frame: int
     """10 ms frame (from the candidate's start) where the forced phrase's last token ends."""
@@ -91,8 +93,9 @@ class WhisperEar:
         self._told_start = ([tokenizer.token_to_id("<|startofprev|>")]
                             + tokenizer.encode(told, add_special_tokens=False).ids + self._start)
 
-    def read(self, pcm: bytes) -> EarReading:
-        """Read one candidate (16 kHz int16 PCM, under `EAR_CONTEXT_FRAMES` x 10 ms)."""
+    def read(self, pcm: bytes, told: bool = True) -> EarReading:
+        """Read one candidate (16 kHz int16 PCM, under `EAR_CONTEXT_FRAMES` x 10 ms); the told
+        reading only when `told` and the untold one did not settle it."""
         import ctranslate2
         from faster_whisper.feature_extractor import FeatureExtractor
 
@@ -109,18 +112,25 @@ class WhisperEar:
         )
         text = self._transcribe(encoded, self._start)
         frames = min(EAR_CONTEXT_FRAMES, samples.size // _HOP)
-        score, end_frame = self._forced_phrase(encoded, self._start, frames)
-        accepted = "".join(text.split()) == self._target and score >= EAR_PHRASE_LOGPROB
+        # The forced phrase only matters where a transcript is the phrase: forcing it through
+        # other words costs a third of the decoding and decides nothing.
+        said = "".join(text.split()) == self._target
+        score, end_frame = (self._forced_phrase(encoded, self._start, frames) if said
+                            else (None, frames))
+        accepted = score is not None and score >= EAR_PHRASE_LOGPROB
         sentence = len(set(text.split())) > self._words + EAR_SENTENCE_EXTRA_WORDS
-        reading = EarReading(text, round(score, 3), accepted, end_frame, sentence,
-                             phrase_text=self._target)
-        if accepted or sentence:
+        reading = EarReading(text, None if score is None else round(score, 3), accepted,
+                             end_frame, sentence, phrase_text=self._target)
+        if accepted or sentence or not told:
             return reading
-        told = replace(reading, told_text=self._transcribe(encoded, self._told_start))
-        if not told.told_phrase:
-            return told
+        told_reading = replace(reading, told_text=self._transcribe(encoded, self._told_start))
+        if not told_reading.told_phrase:
+            return told_reading
         # Untold, the forced phrase may align anywhere in a poor candidate; told, where it is.
-        return replace(told, end_frame=self._forced_phrase(encoded, self._told_start, frames)[1])
+        told_score, told_end = self._forced_phrase(encoded, self._told_start, frames)
+        untold_score = reading.phrase_logprob
+        return replace(told_reading, end_frame=told_end, phrase_logprob=(
+            round(told_score, 3) if untold_score is None else untold_score))
 
     def _forced_phrase(self, encoded: Any, start: list[int], frames: int) -> tuple[float, int]:
         """The phrase's best spelling forced through the decoder after `start`: its mean

@@ -145,10 +145,7 @@ class WakeVerifier:
                 and len(set(untold)) <= len(self.words) + EAR_TOLD_EXTRA_WORDS
                 and not any(sounds_alike(word, tuple(self.words)) for word in untold))
         if heard.accepted or told:
-            score = _confidence((heard.phrase_logprob - EAR_PHRASE_LOGPROB) * CONFIDENCE_SCALE)
-            return Verdict(True, round(max(score, 0.01), 3), heard.end_frame, "",
-                           ear_text=heard.text, ear_logprob=heard.phrase_logprob, by_ear=True,
-                           ear_told_text=heard.told_text)
+            return self._by_ear(heard)
         # PocketSphinx's bars were set on "hey check in", with the classifier beside them; for
         # another phrase they are lenient ("seven of clubs" for "ten of clubs"). There they
         # only confirm a told reading of the phrase that a rule above held back: when the
@@ -159,6 +156,14 @@ class WakeVerifier:
                            ear_logprob=heard.phrase_logprob, ear_told_text=heard.told_text)
         verdict = self._sphinx(pcm)
         return replace(verdict, ear_text=heard.text, ear_logprob=heard.phrase_logprob,
+                       ear_told_text=heard.told_text)
+
+    def _by_ear(self, heard: EarReading) -> Verdict:
+        """The ear's acceptance as a verdict."""
+        logprob = EAR_PHRASE_LOGPROB if heard.phrase_logprob is None else heard.phrase_logprob
+        score = _confidence((logprob - EAR_PHRASE_LOGPROB) * CONFIDENCE_SCALE)
+        return Verdict(True, round(max(score, 0.01), 3), heard.end_frame, "",
+                       ear_text=heard.text, ear_logprob=heard.phrase_logprob, by_ear=True,
                        ear_told_text=heard.told_text)
 
     def _sphinx(self, pcm: bytes) -> Verdict:
