@@ -95,6 +95,10 @@ class WakeDetector:
             if same_utterance(early_cut, candidate):
                 heard = reading
         verdict = self._verifier.verify(candidate.pcm, heard)
+        if not verdict.accepted and candidate.joined is not None:
+            # "Hey... check in": the pause cut the phrase in two, so hear the two together.
+            candidate = candidate.joined
+            verdict = self._verifier.verify_joined(candidate.pcm)
         if not verdict.accepted or verdict.end_frame is None:
             return None
         end = candidate.start + verdict.end_frame * SAMPLE_RATE // FRAMES_PER_SECOND

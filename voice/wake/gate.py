@@ -6,7 +6,9 @@ not spectrally flat), so steady room noise, hum and a faint hiss cost a few nump
 operations per frame and never open an utterance. Only an utterance that starts
 after a pause, ends in a pause and is short enough to be a wake phrase is handed
 on to the (costlier) verification; long talk (TV, conversation) is dropped as
-soon as it outgrows a wake phrase, which bounds the CPU spent on it. From then on, until the
+soon as it outgrows a wake phrase, which bounds the CPU spent on it. An utterance that starts
+within a second of a short one is also offered joined to it (`Candidate.joined`): "Hey...
+check in" with a hesitation longer than the pause. From then on, until the
 talk stops, only speech that stands out above the talk counts (`voice.wake.talk`): someone
 speaking up over the TV is cut as a candidate of their own.
 Tuning history: benchmarks/RESULTS.md, "Wake phrase: tuning history".
@@ -21,6 +23,8 @@ from audio.frames import SAMPLE_RATE, Frame
 from audio.vad import SpeechDetector
 from voice.wake.talk import TalkLevel
 from voice.wake.thresholds import (
+    JOIN_FIRST_S,
+    JOIN_GAP_S,
     MAX_SPEECH_S,
     MIN_SPEECH_S,
     NOISE_ONSET_S,
@@ -42,6 +46,9 @@ class Candidate:
     speech_start: int
     speech_end: int
     """Clock positions (samples) where the detector said speech began and ended."""
+    joined: Candidate | None = None
+    """This utterance joined to a short one just before it, gap and all: the phrase split by
+    a hesitation longer than the pause ("Hey... check in"), for the detector to try next."""
 
 
 def same_utterance(early: Candidate, candidate: Candidate) -> bool:
@@ -102,6 +109,10 @@ class UtteranceGate:
         self._too_long = False
         self._talk: TalkLevel | None = None
         self._ready: deque[Candidate] = deque()
+        self._recent: deque[Frame] = deque()
+        """Every frame of the last few seconds, for an utterance joined to the one before."""
+        self._previous: tuple[int, int] | None = None
+        """Speech start and end (samples) of the utterance closed last, if it was short."""
         self._cut = False
         """The open utterance was offered early, `tail_s` into its pause, and the pause goes on."""
         self._offered: Candidate | None = None
@@ -115,6 +126,7 @@ class UtteranceGate:
         """Take one frame; return a Candidate when an utterance of wake-phrase length ended."""
         speech = self._detector.is_speech(frame)
         heard = _Heard(frame, self._detector.last_level_db, speech)
+        self._keep_recent(frame)
         talk = self._talk
         if talk is not None:
             speech = talk.stands_out(heard.level_db, speech)
@@ -204,6 +216,11 @@ class UtteranceGate:
 
     def _close(self, heard: _Heard) -> None:
         candidate = self._candidate(self._speech)
+        if candidate is not None:
+            candidate = replace(candidate, joined=self._joined(candidate))
+        short = not self._too_long and (
+            self._last_speech_end - self._speech_start <= JOIN_FIRST_S * SAMPLE_RATE)
+        self._previous = (self._speech_start, self._last_speech_end) if short else None
         self._cut, self._offered = False, None
         self._speech, self._too_long = [], False
         self._history.clear()
@@ -211,6 +228,29 @@ class UtteranceGate:
         self._remember(heard)
         if candidate is not None:
             self._ready.append(candidate)
+
+    def _joined(self, candidate: Candidate) -> Candidate | None:
+        """`candidate` with the short utterance just before it and the gap between, when the
+        two could be one phrase split by a hesitation (`JOIN_GAP_S`); never over talk."""
+        if self._previous is None or self._talk is not None:
+            return None
+        first_start, first_end = self._previous
+        gap = candidate.speech_start - first_end
+        if gap > JOIN_GAP_S * SAMPLE_RATE or (
+            candidate.speech_end - first_start > self.settings.max_speech_s * SAMPLE_RATE
+        ):
+            return None
+        start = first_start - int(self.settings.pre_roll_s * SAMPLE_RATE)
+        frames = [frame for frame in self._recent if frame.end > start]
+        return Candidate(b"".join(frame.pcm for frame in frames), frames[0].start,
+                         first_start, candidate.speech_end)
+
+    def _keep_recent(self, frame: Frame) -> None:
+        self._recent.append(frame)
+        keep = (self.settings.max_speech_s + self.settings.pre_roll_s + self.settings.pause_s
+                + JOIN_GAP_S) * SAMPLE_RATE
+        while self._recent and frame.end - self._recent[0].end >= keep:
+            self._recent.popleft()
 
     def _speaks_up(self, frames: list[_Heard], length: int) -> bool:
         """Over talk, the talk's own louder words stand out now and then too; someone who

@@ -29,6 +29,11 @@ MAX_SPEECH_S = 2.8
 """More is talk (TV, conversation), dropped as soon as it outgrows this: it bounds the CPU."""
 PRE_ROLL_S = 0.3
 """Audio kept before the first speech frame: the decoder hears the onset, the denoiser the room."""
+JOIN_GAP_S = 1.0
+"""A hesitation inside the phrase ("Hey... check in") longer than the pause splits it in two:
+an utterance that starts within this of a short one's end is also heard joined to it."""
+JOIN_FIRST_S = 1.2
+"""The first part of a split phrase is a word or two: a longer utterance before is not joined."""
 NOISE_ONSET_S = 0.8
 """A sound steady this long is the room, so noise begun before the phrase is not cut with it."""
 

@@ -166,6 +166,15 @@ class WakeVerifier:
                        ear_text=heard.text, ear_logprob=heard.phrase_logprob, by_ear=True,
                        ear_told_text=heard.told_text)
 
+    def verify_joined(self, pcm: bytes) -> Verdict:
+        """A candidate made of two utterances and the gap between (`Candidate.joined`): a wake
+        only when the ear, untold, wrote the phrase. Told, and to PocketSphinx, a phrase-long
+        gap lets two unlike words pass ("they ... checked in" told as "hey check in")."""
+        heard = None if self.ear is None else self.ear.read(pcm, told=False)
+        if heard is None or not heard.accepted:
+            return Verdict(False, 0.0, None, "", ear_text=None if heard is None else heard.text)
+        return self._by_ear(heard)
+
     def _sphinx(self, pcm: bytes) -> Verdict:
         """The PocketSphinx readings and the classifier (a candidate in steady noise is
         denoised first, see `voice.wake.denoise`)."""
