@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from audio.compressed import decode
 from audio.errors import AudioError
 from audio.frames import SAMPLE_RATE, SAMPLE_WIDTH
 from audio.resample import float_to_pcm16, resample
@@ -90,6 +91,8 @@ def read_wav(path: str | Path) -> WavAudio:
     path = Path(path)
     data = _read_bytes(path)
     warnings: list[str] = []
+    if data[:4] != b"RIFF" and data[:4] not in _OTHER_WAVES:
+        return _decoded_or_refused(path, data)
     fmt, payload = _parse_riff(path, data, warnings)
     samples = _decode(fmt, payload, path, warnings)
     if samples.size == 0:
@@ -154,6 +157,20 @@ _OTHER_FORMATS = (
 """Audio that is often renamed .wav: sox cannot read most of it, ffmpeg reads all of it."""
 
 
+_OTHER_WAVES = (b"RIFX", b"RF64", b"BW64")
+"""WAV variants this reader refuses with a sox command (FFmpeg would not be needed)."""
+
+
+def _decoded_or_refused(path: Path, data: bytes) -> WavAudio:
+    """A file with no RIFF header: audio FFmpeg decodes (`audio.compressed`), else refused."""
+    decoded = decode(path) if len(data) >= 12 else None
+    if decoded is None:
+        raise _not_a_wav(path, data)
+    pcm, rate, channels, codec = decoded
+    return WavAudio(pcm=pcm, source_rate=rate, source_channels=channels,
+                    source_format=f"{codec} (decoded by FFmpeg)")
+
+
 def _not_a_wav(path: Path, data: bytes) -> AudioError:
     """What a file without a RIFF/WAVE header is, and a command that really converts it."""
     command = f"ffmpeg -i {path} -ar 16000 -ac 1 {path.with_name(path.stem + '-16k.wav')}"
@@ -194,7 +211,7 @@ def _parse_riff(path: Path, data: bytes, warnings: list[str]) -> tuple[_Format, 
                 "record or export the WAV again"
             )
         raise _not_a_wav(path, data)
-    if data[:4] in (b"RIFX", b"RF64", b"BW64") and data[8:12] == b"WAVE":
+    if data[:4] in _OTHER_WAVES and data[8:12] == b"WAVE":
         raise AudioError(
             f"{path} is a {data[:4].decode()} WAV, which is not supported; {_convert_hint(path)}"
         )

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from audio.errors import AudioError
 from audio.frames import SAMPLE_RATE
-from audio.resample import Resampler, resample
+from audio.resample import Resampler, float_to_pcm16, resample
 from audio.wav import read_wav, wav_header, write_wav
 
 TONE_HZ = 440.0
@@ -266,3 +266,25 @@ def test_plausible_headers_with_wild_fields_only_raise_audio_error(
         read_wav(path)
     except AudioError:
         pass
+
+
+def test_a_flac_file_reads_as_the_very_samples_of_its_wav(tmp_path: Path) -> None:
+    """Lossless, so FFmpeg's decoding (`audio.compressed`) must give the WAV's samples back."""
+    import av
+
+    source = tmp_path / "tone.wav"
+    pcm = float_to_pcm16(0.3 * np.sin(np.arange(16_000) * 2 * np.pi * 440 / SAMPLE_RATE))
+    write_wav(source, pcm)
+    target = tmp_path / "tone.flac"
+    with av.open(str(source)) as wav, av.open(str(target), "w", format="flac") as out:
+        stream = out.add_stream("flac", rate=SAMPLE_RATE, layout="mono")
+        for frame in wav.decode(audio=0):
+            frame.pts = None
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    audio = read_wav(target)
+    assert audio.pcm == pcm
+    assert (audio.source_rate, audio.source_channels) == (SAMPLE_RATE, 1)
+    assert "flac" in audio.source_format
