@@ -82,7 +82,8 @@ class _Format:
 
 
 def read_wav(path: str | Path) -> WavAudio:
-    """Read a PCM (8/16/24/32-bit) or IEEE float (32/64-bit) WAV as 16 kHz mono int16.
+    """Read a PCM (8/16/24/32-bit) or IEEE float (32/64-bit) WAV as 16 kHz mono int16; a file
+    with no RIFF header is decoded by FFmpeg when it can (`audio.compressed`).
 
     Any rate and channel count are accepted: channels are averaged, the rate is
     converted with a windowed-sinc filter and samples are clipped to int16.

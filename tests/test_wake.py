@@ -342,6 +342,49 @@ def test_cli_prints_one_json_line_per_detection(single_wake_wav: tuple[Path, flo
     assert set(detection) == {"t", "phrase", "score"}
 
 
+def _cut_at_speech_end(stream_cache: Path, voice: str, text: str) -> tuple[bytes, float]:
+    """1.5 s of quiet, then flite `voice` saying `text`, the file ending where speech ends."""
+    spoken = stream_cache / f"{voice}-{text.replace(' ', '-')}.wav"
+    subprocess.run(["flite", "-voice", voice, "-t", text, "-o", str(spoken)], check=True)
+    end = _speech_end(spoken)
+    return bytes(2 * 24_000) + wake_streams.read_wav_bytes(spoken)[: 2 * round(end * 16_000)], (
+        1.5 + end)
+
+
+@pytest.mark.parametrize("voice", ["slt", "rms", "awb"])
+def test_a_recording_that_ends_with_the_phrase_wakes_it_at_its_end(
+        stream_cache: Path, voice: str) -> None:
+    """A clip cut where the phrase ends never had the pause that ends an utterance, so the
+    phrase was never heard; the end of the stream is that pause now (`WakeDetector.finish`)."""
+    pcm, end = _cut_at_speech_end(stream_cache, voice, "hey check in")
+    assert detect(pcm) == []
+    detector = WakeDetector()
+    for frame in split_into_frames(pcm):
+        assert detector.push(frame) is None
+    found = detector.finish()
+    assert found is not None and abs(found.t - end) < 0.5
+    assert detector.finish() is None
+
+
+def test_a_recording_that_ends_with_a_near_miss_does_not(stream_cache: Path) -> None:
+    pcm, _ = _cut_at_speech_end(stream_cache, "slt", "they checked in")
+    detector = WakeDetector()
+    assert [detector.push(frame) for frame in split_into_frames(pcm)] == [None] * len(
+        split_into_frames(pcm))
+    assert detector.finish() is None
+
+
+def test_cli_hears_a_phrase_at_the_very_end_of_the_file(stream_cache: Path) -> None:
+    pcm, end = _cut_at_speech_end(stream_cache, "rms", "hey check in")
+    path = stream_cache / "ends-with-the-phrase.wav"
+    wake_streams.write_wav(path, pcm)
+    result = subprocess.run(
+        [sys.executable, "-m", "voice", "wake", "--audio-in", str(path), "--json"],
+        capture_output=True, text=True, check=True)
+    [line] = result.stdout.splitlines()
+    assert abs(json.loads(line)["t"] - end) < 0.5
+
+
 def test_speech_in_a_quiet_room_is_not_denoised(tuning_stream: wake_streams.WakeStream) -> None:
     clean = [s for s in tuning_stream.segments if s.condition != wake_streams.NOISY]
     assert len(clean) >= 30

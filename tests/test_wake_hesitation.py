@@ -9,8 +9,9 @@ Material, all synthesized: the first word(s) and the rest said separately (silen
 - **Choice set** (the join's rule was chosen on it: told and PocketSphinx readings of the joined
   audio woke on "they ... checked in" 6 times in 18, the untold ear alone on none): flite slt,
   rms, awb, kal16, espeak-ng en-us and en-gb-x-rp+f2 at 165 wpm; gaps 0.45, 0.6 and 0.8 s.
-  Found 14 of 18 "hey ... check in" (0 of 18 before the join); 0 of 18 each "hey ... chicken",
-  "hey ... check it", "they ... checked in", "hey ... check in with me later".
+  Found 14 of 18 "hey ... check in" (0 of 18 before the join; 16 of 18 under the hiss these
+  tests add); 0 of 18 each "hey ... chicken", "hey ... check it", "they ... checked in",
+  "hey ... check in with me later".
 - **Blind set** (`BLIND_*` below; written down before any run, used for no choice): festival
   kal_diphone and cmu_us_slt_arctic_hts, Piper en_US-joe-medium, espeak-ng West Midlands
   (en-gb-x-gbcwmd+m3, 160 wpm); gaps 0.5, 0.7, 0.9 s. Measured once, before and with the join:

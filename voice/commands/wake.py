@@ -5,13 +5,17 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from voice.wake.detector import WakeDetection
 
 
 @click.command(name="wake")
 @click.option("--audio-in", "audio_in", type=click.Path(path_type=Path), default=None,
-              help="Listen to this WAV file instead of the microphone; ends at its end.")
+              help="Listen to this recording (WAV, or MP3, FLAC, Ogg...) instead of the microphone; ends at its end.")
 @click.option("--mic", default=None, help="Input device number (default: the config's mic).")
 @click.option("--phrase", default=None,
               help='Wake phrase (default: the config\'s, "hey check in").')
@@ -49,20 +53,25 @@ def command(audio_in: Path | None, mic: str | None, phrase: str | None, sensitiv
     source.listening_started()
     try:
         while (frame := source.read()) is not None:
-            detection = detector.push(frame)
-            if detection is None:
-                continue
-            if as_json:
-                line = json.dumps({"t": detection.t, "phrase": detection.phrase,
-                                   "score": detection.score})
-            else:
-                line = f"{detection.t:8.2f}s  {detection.phrase}  (score {detection.score:.2f})"
-            click.echo(line)
-            # Detections must reach a pipe at once, not when the buffer fills.
-            sys.stdout.flush()
+            _print(detector.push(frame), as_json)
+        # A recording may end right where the phrase does: its end is the pause.
+        _print(detector.finish(), as_json)
     finally:
         source.listening_ended(False)
         source.close()
+
+
+def _print(detection: WakeDetection | None, as_json: bool) -> None:
+    if detection is None:
+        return
+    if as_json:
+        line = json.dumps({"t": detection.t, "phrase": detection.phrase,
+                           "score": detection.score})
+    else:
+        line = f"{detection.t:8.2f}s  {detection.phrase}  (score {detection.score:.2f})"
+    click.echo(line)
+    # Detections must reach a pipe at once, not when the buffer fills.
+    sys.stdout.flush()
 
 
 def _configured_phrase() -> str:

@@ -94,6 +94,21 @@ class WakeDetector:
             (early_cut, reading), self._heard = self._heard, None
             if same_utterance(early_cut, candidate):
                 heard = reading
+        return self._verified(candidate, heard)
+
+    def finish(self) -> WakeDetection | None:
+        """The stream has ended (a recording's end): an utterance still open is heard as if
+        the pause after it had lasted, so a clip cut where the phrase ends still wakes it."""
+        self._heard = None
+        candidate = self._gate.finish()
+        if candidate is None:
+            return None
+        self.candidates += 1
+        return self._verified(candidate, None)
+
+    def _verified(self, candidate: Candidate, heard: EarReading | None) -> WakeDetection | None:
+        """The detection in `candidate`, if the verifier accepts it (or it joined to the
+        utterance before it)."""
         verdict = self._verifier.verify(candidate.pcm, heard)
         if not verdict.accepted and candidate.joined is not None:
             # "Hey... check in": the pause cut the phrase in two, so hear the two together.

@@ -143,6 +143,19 @@ class UtteranceGate:
         offered, self._offered = self._offered, None
         return offered
 
+    def finish(self) -> Candidate | None:
+        """The stream ended with an utterance open (a recording cut where the phrase ends): the
+        utterance as if its pause had lasted, the rest of the pause made of the room heard
+        before it, as the early cut is. The gate is then empty."""
+        candidate = None
+        if self._speech and not self._too_long:
+            paused = (self._speech[-1].frame.end - self._last_speech_end) / SAMPLE_RATE
+            candidate = self._early_cut(min(paused, self.settings.pause_s))
+            if candidate is not None:
+                candidate = replace(candidate, joined=self._joined(candidate))
+        self._speech, self._too_long, self._cut, self._offered = [], False, False, None
+        return candidate
+
     def _step(self, heard: _Heard, speech: bool) -> None:
         """Advance the utterance by one frame; `speech` is whether it counts as speech."""
         frame = heard.frame
