@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
 @click.command(name="wake")
 @click.option("--audio-in", "audio_in", type=click.Path(path_type=Path), default=None,
-              help="Listen to this recording (WAV, or MP3, FLAC, Ogg...) instead of the microphone; ends at its end.")
+              help="Listen to this recording (WAV, MP3, FLAC, Ogg...) instead of the "
+                   "microphone; ends at its end.")
 @click.option("--mic", default=None, help="Input device number (default: the config's mic).")
 @click.option("--phrase", default=None,
               help='Wake phrase (default: the config\'s, "hey check in").')
