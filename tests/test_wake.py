@@ -385,6 +385,36 @@ def test_cli_hears_a_phrase_at_the_very_end_of_the_file(stream_cache: Path) -> N
     assert abs(json.loads(line)["t"] - end) < 0.5
 
 
+def test_a_recording_too_quiet_to_hear_says_so_and_how_to_raise_it(
+        single_wake_wav: tuple[Path, float], tmp_path: Path) -> None:
+    """Speech under the speech detector's absolute floor is never heard: a quiet recording of
+    the phrase looked like a miss. The note's own sox command makes it heard."""
+    path, end = single_wake_wav
+    quiet = tmp_path / "far-away.wav"
+    subprocess.run(["sox", str(path), str(quiet), "gain", "-n", "-45"], check=True)
+    result = subprocess.run([sys.executable, "-m", "voice", "wake", "--audio-in", str(quiet),
+                             "--json"], capture_output=True, text=True, check=True)
+    assert result.stdout == ""
+    [note] = [line for line in result.stderr.splitlines() if "note:" in line]
+    assert str(quiet) in note and "loud enough to be speech" in note
+    command = note.split("raise its level: ")[1].split()
+    subprocess.run(command, check=True)
+    louder = subprocess.run([sys.executable, "-m", "voice", "wake", "--audio-in", command[2],
+                             "--json"], capture_output=True, text=True, check=True)
+    [line] = louder.stdout.splitlines()
+    assert abs(json.loads(line)["t"] - end) < 0.5
+    assert "note:" not in louder.stderr
+
+
+def test_a_silent_recording_is_called_silent(tmp_path: Path) -> None:
+    silent = tmp_path / "unplugged.wav"
+    wake_streams.write_wav(silent, bytes(2 * 32_000))
+    result = subprocess.run([sys.executable, "-m", "voice", "wake", "--audio-in", str(silent)],
+                            capture_output=True, text=True, check=True)
+    assert result.stdout == ""
+    assert f"note: {silent} is silent" in result.stderr
+
+
 def test_speech_in_a_quiet_room_is_not_denoised(tuning_stream: wake_streams.WakeStream) -> None:
     clean = [s for s in tuning_stream.segments if s.condition != wake_streams.NOISY]
     assert len(clean) >= 30

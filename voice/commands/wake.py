@@ -52,19 +52,45 @@ def command(audio_in: Path | None, mic: str | None, phrase: str | None, sensitiv
         phrase = _configured_phrase()
     detector = WakeDetector(phrase, sensitivity)
     source.listening_started()
+    found = False
     try:
         while (frame := source.read()) is not None:
-            _print(detector.push(frame), as_json)
+            found = _print(detector.push(frame), as_json) or found
         # A recording may end right where the phrase does: its end is the pause.
-        _print(detector.finish(), as_json)
+        found = _print(detector.finish(), as_json) or found
     finally:
         source.listening_ended(False)
         source.close()
+    if audio_in is not None and not found:
+        _say_if_too_quiet(audio_in, detector.loudest_db)
 
 
-def _print(detection: WakeDetection | None, as_json: bool) -> None:
-    if detection is None:
+_DIGITAL_SILENCE_DB = -100.0
+"""Quieter than any microphone's own noise: the file holds (near) zeros."""
+
+
+def _say_if_too_quiet(path: Path, loudest_db: float) -> None:
+    """Nothing in the file was loud enough to be speech: say so, or a quiet recording of the
+    phrase looks like a miss."""
+    from audio.vad import ABSOLUTE_MIN_DB
+
+    if loudest_db > ABSOLUTE_MIN_DB:
         return
+    if loudest_db <= _DIGITAL_SILENCE_DB:
+        click.echo(f"checkin: note: {path} is silent (no sound at all); check that the "
+                   "recording picked up the microphone", err=True)
+        return
+    louder = path.with_name(path.stem + "-louder.wav")
+    click.echo(f"checkin: note: nothing in {path} is loud enough to be speech (loudest "
+               f"{loudest_db:.0f} dBFS in the speech band; speech starts at "
+               f"{ABSOLUTE_MIN_DB:.0f}); if someone speaks in it, raise its level: "
+               f"sox {path} {louder} gain -n -3", err=True)
+
+
+def _print(detection: WakeDetection | None, as_json: bool) -> bool:
+    """Print `detection`, if any; whether there was one."""
+    if detection is None:
+        return False
     if as_json:
         line = json.dumps({"t": detection.t, "phrase": detection.phrase,
                            "score": detection.score})
@@ -73,6 +99,7 @@ def _print(detection: WakeDetection | None, as_json: bool) -> None:
     click.echo(line)
     # Detections must reach a pipe at once, not when the buffer fills.
     sys.stdout.flush()
+    return True
 
 
 def _configured_phrase() -> str:

@@ -65,6 +65,11 @@ class WakeDetector:
         """The open utterance cut early in its pause, and what the ear heard in it."""
 
     @property
+    def loudest_db(self) -> float:
+        """The loudest frame heard so far, speech-band dBFS (`UtteranceGate.loudest_db`)."""
+        return self._gate.loudest_db
+
+    @property
     def sphinx_reads(self) -> int:
         """How many candidates went on past the Whisper ear to the PocketSphinx readings."""
         return self._verifier.sphinx_reads

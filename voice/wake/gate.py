@@ -96,6 +96,9 @@ class UtteranceGate:
     def __init__(self, settings: GateSettings | None = None) -> None:
         self.settings = settings or GateSettings()
         self._detector = SpeechDetector(onset_window_s=self.settings.noise_onset_s)
+        self.loudest_db = -120.0
+        """The loudest frame heard so far (speech-band dBFS): speech quieter than the
+        detector's `ABSOLUTE_MIN_DB` is never heard, so a silent result may mean a quiet file."""
         self.reset()
 
     def reset(self) -> None:
@@ -126,6 +129,7 @@ class UtteranceGate:
         """Take one frame; return a Candidate when an utterance of wake-phrase length ended."""
         speech = self._detector.is_speech(frame)
         heard = _Heard(frame, self._detector.last_level_db, speech)
+        self.loudest_db = max(self.loudest_db, heard.level_db)
         self._keep_recent(frame)
         talk = self._talk
         if talk is not None:
