@@ -20,7 +20,7 @@ from voice.wake.ear import EarReading, load_ear
 from voice.wake.gate import Candidate, GateSettings, UtteranceGate, same_utterance
 from voice.wake.readings import FRAMES_PER_SECOND
 from voice.wake.verify import WakeVerifier
-from voice.wake.words import wake_words
+from voice.wake.words import may_end_phrase, wake_words
 
 DEFAULT_PHRASE = "hey check in"
 
@@ -115,8 +115,11 @@ class WakeDetector:
         """The detection in `candidate`, if the verifier accepts it (or it joined to the
         utterance before it)."""
         verdict = self._verifier.verify(candidate.pcm, heard)
-        if not verdict.accepted and candidate.joined is not None:
-            # "Hey... check in": the pause cut the phrase in two, so hear the two together.
+        if not verdict.accepted and candidate.joined is not None and may_end_phrase(
+                (verdict.ear_text or "").split(), tuple(self._verifier.words)):
+            # "Hey... check in": the pause cut the phrase in two, so hear the two together;
+            # only when this part may be the phrase's end, or short replies ("yeah", "okay")
+            # one after another would each cost a second read.
             candidate = candidate.joined
             verdict = self._verifier.verify_joined(candidate.pcm)
         if not verdict.accepted or verdict.end_frame is None:

@@ -34,6 +34,11 @@ JOIN_GAP_S = 1.0
 an utterance that starts within this of a short one's end is also heard joined to it."""
 JOIN_FIRST_S = 1.2
 """The first part of a split phrase is a word or two: a longer utterance before is not joined."""
+JOIN_TAIL_LIKENESS = 60
+"""The second part is read joined to the first only when the ear's transcript of it is spelled
+like the phrase's last word(s) this well (rapidfuzz ratio, 0-100): "chakin", "cakin" and
+"check it" score 62-100 against "checkin", short replies ("yeah", "thanks", "what time") 44 or
+less against it and "sweetheart"; without it, back-to-back short replies cost a read each."""
 NOISE_ONSET_S = 0.8
 """A sound steady this long is the room, so noise begun before the phrase is not cut with it."""
 

@@ -13,11 +13,11 @@ from importlib import resources
 from pathlib import Path
 
 from pocketsphinx import get_model_path
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from voice.errors import CheckinError
-from voice.wake.thresholds import sound_alike_edits
+from voice.wake.thresholds import JOIN_TAIL_LIKENESS, sound_alike_edits
 
 _WORDS_TOML = "words.toml"
 
@@ -111,6 +111,15 @@ def sounds_alike(word: str, words: tuple[str, ...]) -> bool:
     distances = [(Levenshtein.distance(said, run), len(run)) for run in runs]
     return all(d > 0 for d, _ in distances) and any(
         d <= sound_alike_edits(n) for d, n in distances)
+
+
+def may_end_phrase(said: list[str], words: tuple[str, ...]) -> bool:
+    """`said` may be the phrase's last word(s) heard on their own ("chakin" for "check in"):
+    spelled like them within `JOIN_TAIL_LIKENESS`, compared without spaces."""
+    text = "".join(said)
+    tails = ["".join(words[i:]) for i in range(1, len(words))]
+    return bool(text) and any(len(tail) >= 4 and fuzz.ratio(text, tail) >= JOIN_TAIL_LIKENESS
+                              for tail in tails)
 
 
 def _neighbours(
