@@ -94,6 +94,8 @@ def run(settings: Settings) -> list[Figure]:
                          f"<= {QUIET_CPU_TARGET}"),
             not_measured("wake listening CPU per audio s, continuous speech", reason,
                          f"<= {CPU_TARGET}"),
+            not_measured("wake listening CPU per audio s, short replies back to back", reason,
+                         f"<= {CPU_TARGET}"),
             not_measured("wake phrases found / missed / false wakes", reason,
                          "all found, none false"),
         ]
@@ -125,6 +127,30 @@ def continuous_talk(settings: Settings) -> bytes:
     return build_room_stream(CONTINUOUS_TALK, settings.cache / "wake").pcm
 
 
+SHORT_REPLIES = ("yeah", "okay", "right", "sure", "really", "no way", "me too", "i know",
+                 "uh huh", "why not", "good", "thanks", "what time", "not now", "maybe later")
+"""A conversation of short turns: each reply is the shape of a wake phrase to the gate."""
+
+
+def short_replies(settings: Settings, seconds: float) -> bytes:
+    """Short replies by three voices, 0.5-0.9 s apart, no wake phrase, a faint hiss under all."""
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    voices = [wake_streams.Voice("flite", "slt"), wake_streams.Voice("flite", "rms"),
+              wake_streams.Voice("espeak", "en-us")]
+    parts, total = [np.zeros(16_000)], 1.0
+    while total < seconds:
+        said = wake_streams.synthesize(voices[rng.integers(len(voices))],
+                                       SHORT_REPLIES[rng.integers(len(SHORT_REPLIES))], 1.0,
+                                       settings.cache / "wake")
+        gap = np.zeros(int(rng.uniform(0.5, 0.9) * 16_000))
+        parts += [0.5 * said / np.abs(said).max(), gap]
+        total += (said.size + gap.size) / 16_000
+    samples = np.concatenate(parts)
+    return wake_streams._to_pcm(samples + rng.normal(0.0, 0.0005, samples.size))
+
+
 def _cpu_figures(settings: Settings) -> list[Figure]:
     """Listening CPU on quiet audio and on continuous talk, each beside the bare search."""
     quiet_s = 30.0 if settings.quick else 180.0
@@ -135,7 +161,11 @@ def _cpu_figures(settings: Settings) -> list[Figure]:
               f"{quiet_s / 60:.1f} min of a quiet room's floor and a faint hum"),
              ("continuous speech", talk, CPU_TARGET,
               "benchmarks/wake_room_recipes.py CONTINUOUS_TALK: a TV and a conversation with "
-              "no wake phrase, 2.5-3 m away in a simulated living room (RT60 0.45 s)"))
+              "no wake phrase, 2.5-3 m away in a simulated living room (RT60 0.45 s)"),
+             ("short replies back to back", short_replies(settings, 30.0 if settings.quick
+                                                          else 90.0), CPU_TARGET,
+              "benchmarks/wake.py short_replies: one-to-three-word replies (\"yeah\", \"what "
+              "time\") by flite slt, rms and espeak-ng en-us, 0.5-0.9 s apart, no wake phrase"))
     return [_cpu_figure(settings, *case) for case in cases]
 
 
