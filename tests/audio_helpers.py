@@ -126,3 +126,18 @@ def rms(pcm: bytes) -> float:
     """Root-mean-square level of PCM, as a fraction of full scale."""
     samples = as_float(pcm)
     return float(np.sqrt(np.mean(samples * samples))) if samples.size else 0.0
+
+
+def encoded(source: Path, target: Path, codec: str, container: str) -> Path:
+    """`source` (a WAV) encoded by FFmpeg, through PyAV, as `codec` in a `container` file."""
+    import av
+
+    with av.open(str(source)) as wav, av.open(str(target), "w", format=container) as out:
+        stream = out.add_stream(codec, rate=16_000, layout="mono")
+        for frame in wav.decode(audio=0):
+            frame.pts = None
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return target

@@ -11,6 +11,7 @@ import pytest
 from audio_helpers import (
     as_float,
     dominant_frequency,
+    encoded,
     flite_wav,
     rms,
     tone,
@@ -270,20 +271,10 @@ def test_plausible_headers_with_wild_fields_only_raise_audio_error(
 
 def test_a_flac_file_reads_as_the_very_samples_of_its_wav(tmp_path: Path) -> None:
     """Lossless, so FFmpeg's decoding (`audio.compressed`) must give the WAV's samples back."""
-    import av
-
     source = tmp_path / "tone.wav"
     pcm = float_to_pcm16(0.3 * np.sin(np.arange(16_000) * 2 * np.pi * 440 / SAMPLE_RATE))
     write_wav(source, pcm)
-    target = tmp_path / "tone.flac"
-    with av.open(str(source)) as wav, av.open(str(target), "w", format="flac") as out:
-        stream = out.add_stream("flac", rate=SAMPLE_RATE, layout="mono")
-        for frame in wav.decode(audio=0):
-            frame.pts = None
-            for packet in stream.encode(frame):
-                out.mux(packet)
-        for packet in stream.encode(None):
-            out.mux(packet)
+    target = encoded(source, tmp_path / "tone.flac", "flac", "flac")
     audio = read_wav(target)
     assert audio.pcm == pcm
     assert (audio.source_rate, audio.source_channels) == (SAMPLE_RATE, 1)

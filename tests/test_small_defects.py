@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from audio_helpers import encoded
 
 from audio.wav import write_wav
 
@@ -46,21 +47,6 @@ def test_a_model_folder_that_does_not_exist_is_an_error_not_a_fallback(
 
 SPOKEN = REPO / "tests" / "data" / "real_speech" / "goforward.wav"
 """A real recording (pocketsphinx's test data: "go forward ten meters")."""
-
-
-def encoded(source: Path, target: Path, codec: str, container: str) -> Path:
-    """`source` (a WAV) encoded by FFmpeg, through PyAV, as `codec` in a `container` file."""
-    import av
-
-    with av.open(str(source)) as wav, av.open(str(target), "w", format=container) as out:
-        stream = out.add_stream(codec, rate=16_000, layout="mono")
-        for frame in wav.decode(audio=0):
-            frame.pts = None
-            for packet in stream.encode(frame):
-                out.mux(packet)
-        for packet in stream.encode(None):
-            out.mux(packet)
-    return target
 
 
 @pytest.mark.parametrize(("codec", "container", "name"), [
