@@ -92,7 +92,7 @@ def read_wav(path: str | Path) -> WavAudio:
     path = Path(path)
     data = _read_bytes(path)
     warnings: list[str] = []
-    if data[:4] != b"RIFF" and data[:4] not in _OTHER_WAVES:
+    if len(data) >= 12 and data[:4] != b"RIFF" and data[:4] not in _OTHER_WAVES:
         return _decoded_or_refused(path, data)
     fmt, payload = _parse_riff(path, data, warnings)
     samples = _decode(fmt, payload, path, warnings)
@@ -164,7 +164,7 @@ _OTHER_WAVES = (b"RIFX", b"RF64", b"BW64")
 
 def _decoded_or_refused(path: Path, data: bytes) -> WavAudio:
     """A file with no RIFF header: audio FFmpeg decodes (`audio.compressed`), else refused."""
-    decoded = decode(path) if len(data) >= 12 else None
+    decoded = decode(path)
     if decoded is None:
         raise _not_a_wav(path, data)
     pcm, rate, channels, codec = decoded

@@ -96,6 +96,10 @@ class UtteranceGate:
     def __init__(self, settings: GateSettings | None = None) -> None:
         self.settings = settings or GateSettings()
         self._detector = SpeechDetector(onset_window_s=self.settings.noise_onset_s)
+        settings = self.settings
+        # The longest joined utterance, its pre-roll and pause, and the gap it may span.
+        self._recent_samples = (settings.max_speech_s + settings.pre_roll_s + settings.pause_s
+                                + JOIN_GAP_S) * SAMPLE_RATE
         self.loudest_db = -120.0
         """The loudest frame heard so far (speech-band dBFS): speech quieter than the
         detector's `ABSOLUTE_MIN_DB` is never heard, so a silent result may mean a quiet file."""
@@ -157,7 +161,7 @@ class UtteranceGate:
             candidate = self._early_cut(min(paused, self.settings.pause_s))
             if candidate is not None:
                 candidate = replace(candidate, joined=self._joined(candidate))
-        self._speech, self._too_long, self._cut, self._offered = [], False, False, None
+        self.reset()
         return candidate
 
     def _step(self, heard: _Heard, speech: bool) -> None:
@@ -264,9 +268,7 @@ class UtteranceGate:
 
     def _keep_recent(self, frame: Frame) -> None:
         self._recent.append(frame)
-        keep = (self.settings.max_speech_s + self.settings.pre_roll_s + self.settings.pause_s
-                + JOIN_GAP_S) * SAMPLE_RATE
-        while self._recent and frame.end - self._recent[0].end >= keep:
+        while self._recent and frame.end - self._recent[0].end >= self._recent_samples:
             self._recent.popleft()
 
     def _speaks_up(self, frames: list[_Heard], length: int) -> bool:
