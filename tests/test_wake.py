@@ -19,7 +19,9 @@ from voice.errors import CheckinError
 from voice.wake.denoise import denoised, snr_db
 from voice.wake.detector import WakeDetection, WakeDetector
 from voice.wake.ear import EarReading
+from voice.wake.thresholds import EAR_TOLD_EXTRA_WORDS
 from voice.wake.verify import Verdict, WakeVerifier
+from voice.wake.words import sounds_alike
 
 
 def detect(pcm: bytes, **options: str | float) -> list[WakeDetection]:
@@ -147,14 +149,22 @@ def test_a_wake_the_told_ear_wrote_over_and_over_is_taken_by_the_ear(
         heard_tuning_stream: HeardStream) -> None:
     """Told the phrase was coming, Whisper's greedy decoder loops on some short clips ("hey
     check in hey check in hey check"). That is the phrase once: the ear takes the wake, and
-    the chime does not wait for PocketSphinx's readings."""
+    the chime does not wait for PocketSphinx's readings, unless the untold transcript holds
+    the told reading back as it would unlooped (a sound-alike word: "hey chuck in"); then
+    PocketSphinx still finds it. Which clips loop shifts with a few LSB of a rebuilt stream
+    and with the CPU's arithmetic, so each is judged by the rule, not by name."""
+    words = ("hey", "check", "in")
     phrase_loops = [(heard, text) for heard, text in heard_tuning_stream.loops
                     if heard.told_text == "hey check in"]
     assert phrase_loops, heard_tuning_stream.loops
     for heard, text in phrase_loops:
         verdict = next(v for v in heard_tuning_stream.verdicts
                        if (v.ear_text, v.ear_told_text) == (heard.text, heard.told_text))
-        assert verdict.accepted and verdict.by_ear, (text, verdict)
+        untold = heard.text.split()
+        held_back = (len(set(untold)) > len(words) + EAR_TOLD_EXTRA_WORDS
+                     or any(sounds_alike(word, words) for word in untold))
+        assert verdict.accepted, (text, verdict)
+        assert verdict.by_ear == (not held_back), (text, verdict)
 
 
 def test_no_false_wake_on_the_validation_stream(
