@@ -26,6 +26,11 @@ Material, all synthesized: the first word(s) and the rest said separately (silen
   a regression check now, not evidence.
 - The benchmark streams hand on no joined utterance at all (their items are over a second
   apart), so every verdict and CPU figure there is unchanged.
+- 2026-12-07: the joined utterance is read in the pause too, its end made of the same room as
+  the early cut's, and before PocketSphinx reads the second part alone. Choice set 13 -> 15 of
+  18 (flite slt and awb at 0.45 s), the near misses 0 of 18 each still; the blind set, rerun
+  as a regression check on this machine (under these tests' hiss), 9 of 12 and 7 of 12 before
+  and after, "okay ... sweet tart" 5 -> 4 of 12.
 """
 
 from __future__ import annotations

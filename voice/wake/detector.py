@@ -19,7 +19,7 @@ from audio.frames import SAMPLE_RATE, Frame, to_seconds
 from voice.wake.ear import EarReading, load_ear
 from voice.wake.gate import Candidate, GateSettings, UtteranceGate, same_utterance
 from voice.wake.readings import FRAMES_PER_SECOND
-from voice.wake.verify import WakeVerifier
+from voice.wake.verify import Verdict, WakeVerifier
 from voice.wake.words import may_end_phrase, wake_words
 
 DEFAULT_PHRASE = "hey check in"
@@ -35,6 +35,16 @@ class WakeDetection:
     """The wake phrase, as configured."""
     score: float
     """Acoustic confidence of the phrase's words (0..1)."""
+
+
+@dataclass(frozen=True)
+class _EarlyRead:
+    """An utterance cut early in its pause, and the ear's readings of it."""
+
+    cut: Candidate
+    heard: EarReading
+    joined: Verdict | None
+    """The verdict on it joined to the utterance before (`Candidate.joined`), if read."""
 
 
 class WakeDetector:
@@ -61,7 +71,7 @@ class WakeDetector:
         self._gate = UtteranceGate(settings if self.has_ear else replace(settings, tail_s=None))
         self.candidates = 0
         """How many utterances reached the verifier (a measure of its CPU use)."""
-        self._heard: tuple[Candidate, EarReading] | None = None
+        self._early: _EarlyRead | None = None
         """The open utterance cut early in its pause, and what the ear heard in it."""
 
     @property
@@ -82,46 +92,60 @@ class WakeDetector:
         `GateSettings.tail_s` into it, so on a live stream the read overlaps the rest of the
         pause. PocketSphinx reads the whole candidate at the pause's end: the early cut, padded
         with room from before the phrase instead of its own reverberant tail, lost a real
-        person's wake in a reverberant room (benchmarks/RESULTS.md). `t` is where the phrase
-        ended.
+        person's wake in a reverberant room (benchmarks/RESULTS.md). An utterance joined to a
+        short one before it is read joined in the pause too. `t` is where the phrase ended.
         """
         candidate = self._gate.push(frame)
         early = self._gate.take_early()
         if early is not None:
             heard = self._verifier.hear(early.pcm)
-            self._heard = None if heard is None else (early, heard)
+            self._early = None if heard is None else _EarlyRead(
+                early, heard, self._joined_verdict(early, heard))
         if candidate is None:
             return None
         self.candidates += 1
-        heard = None
-        if self._heard is not None:
-            # A reading of another utterance (its early cut was void) is dropped here too.
-            (early_cut, reading), self._heard = self._heard, None
-            if same_utterance(early_cut, candidate):
-                heard = reading
-        return self._verified(candidate, heard)
+        read, self._early = self._early, None
+        # A reading of another utterance (its early cut was void) is dropped here too.
+        if read is not None and not same_utterance(read.cut, candidate):
+            read = None
+        return self._verified(candidate, read)
 
     def finish(self) -> WakeDetection | None:
         """The stream has ended (a recording's end): an utterance still open is heard as if
         the pause after it had lasted, so a clip cut where the phrase ends still wakes it."""
-        self._heard = None
+        self._early = None
         candidate = self._gate.finish()
         if candidate is None:
             return None
         self.candidates += 1
         return self._verified(candidate, None)
 
-    def _verified(self, candidate: Candidate, heard: EarReading | None) -> WakeDetection | None:
-        """The detection in `candidate`, if the verifier accepts it (or it joined to the
-        utterance before it)."""
-        verdict = self._verifier.verify(candidate.pcm, heard)
-        if not verdict.accepted and candidate.joined is not None and may_end_phrase(
-                (verdict.ear_text or "").split(), tuple(self._verifier.words)):
-            # "Hey... check in": the pause cut the phrase in two, so hear the two together;
-            # only when this part may be the phrase's end, or short replies ("yeah", "okay")
-            # one after another would each cost a second read.
-            candidate = candidate.joined
-            verdict = self._verifier.verify_joined(candidate.pcm)
+    def _verified(self, candidate: Candidate, read: _EarlyRead | None) -> WakeDetection | None:
+        """The detection in `candidate`, if the verifier accepts it or it joined to the
+        utterance before it; `read` is what the ear made of it in its pause, if it did."""
+        heard = None if read is None else read.heard
+        if candidate.joined is not None:
+            # Before PocketSphinx's readings of this part alone (0.2-1 s of wall time): either
+            # may accept, and the joined read is the one a split phrase needs.
+            if heard is None:
+                heard = self._verifier.hear(candidate.pcm)
+            joined = read.joined if read is not None and read.cut.joined is not None else (
+                self._joined_verdict(candidate, heard))
+            if joined is not None and joined.accepted:
+                return self._detection(candidate.joined, joined)
+        return self._detection(candidate, self._verifier.verify(candidate.pcm, heard))
+
+    def _joined_verdict(self, candidate: Candidate, heard: EarReading | None) -> Verdict | None:
+        """The verdict on `candidate` joined to the short utterance before it ("Hey... check
+        in": a pause cut the phrase in two); None when it has no such join, or this part alone
+        is the phrase or is not spelled like its end: else short replies ("yeah", "okay") one
+        after another would each cost a second read."""
+        if candidate.joined is None or heard is None or heard.accepted or not may_end_phrase(
+                heard.text.split(), tuple(self._verifier.words)):
+            return None
+        return self._verifier.verify_joined(candidate.joined.pcm)
+
+    def _detection(self, candidate: Candidate, verdict: Verdict) -> WakeDetection | None:
         if not verdict.accepted or verdict.end_frame is None:
             return None
         end = candidate.start + verdict.end_frame * SAMPLE_RATE // FRAMES_PER_SECOND
@@ -130,4 +154,4 @@ class WakeDetector:
     def reset(self) -> None:
         """Forget any half-heard utterance (e.g. after the app spoke)."""
         self._gate.reset()
-        self._heard = None
+        self._early = None

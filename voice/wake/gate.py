@@ -159,8 +159,6 @@ class UtteranceGate:
         if self._speech and not self._too_long:
             paused = (self._speech[-1].frame.end - self._last_speech_end) / SAMPLE_RATE
             candidate = self._early_cut(min(paused, self.settings.pause_s))
-            if candidate is not None:
-                candidate = replace(candidate, joined=self._joined(candidate))
         self.reset()
         return candidate
 
@@ -233,7 +231,12 @@ class UtteranceGate:
             return None
         missing = 2 * int((self.settings.pause_s - tail_s) * SAMPLE_RATE)
         room = candidate.pcm[: 2 * (candidate.speech_start - candidate.start)][:missing]
-        return replace(candidate, pcm=candidate.pcm + room)
+        # Joined to a short utterance before it, the same room ends it: the ear may read the
+        # two together in the pause as well ("Hey... check in").
+        joined = self._joined(candidate)
+        if joined is not None:
+            joined = replace(joined, pcm=joined.pcm + room)
+        return replace(candidate, pcm=candidate.pcm + room, joined=joined)
 
     def _close(self, heard: _Heard) -> None:
         candidate = self._candidate(self._speech)
