@@ -9,6 +9,7 @@ import time
 import traceback
 from pathlib import Path
 
+import voice  # noqa: F401  (the app's process settings, one BLAS thread, before numpy loads)
 from benchmarks.runner import Figure, Settings, not_measured
 from benchmarks.table import machine, render_json, render_markdown
 

@@ -129,3 +129,17 @@ def test_lint_on_a_fresh_clone_installs_ruff_and_mypy_first(tmp_path: Path) -> N
     ruff = logged.index("ruff check .")
     assert install < ruff and logged[-1].startswith("mypy ")
     assert os.path.exists(clone / ".venv" / ".installed-lint")
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, "1"), ("3", "3")])
+def test_the_app_runs_numpy_on_one_blas_thread_unless_told_otherwise(
+        given: str | None, expected: str) -> None:
+    """OpenBLAS's spinning worker threads cost the wake detector a third of its CPU; the app
+    limits them before numpy loads (voice/__init__.py), and a user's own setting wins."""
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    code = "import voice.cli, os, numpy; print(os.environ['OPENBLAS_NUM_THREADS'])"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                         text=True, check=True).stdout
+    assert out.strip() == expected
