@@ -215,7 +215,7 @@ def test_a_configured_phrase_works_without_retraining(cache: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 18 target not met: 1/18 found; over talk 12-15 "
+@pytest.mark.xfail(strict=True, reason="issue 18 target not met: 0-1/18 found; over talk 12-15 "
                                        "dB below, Whisper tiny.en mostly writes the talk")
 def test_over_talk_at_one_and_a_half_to_two_metres_every_wake_found(cache: Path) -> None:
     """TUNING_TALK: choice voices and rooms, a synthetic voice talking 12-15 dB below."""
@@ -225,7 +225,7 @@ def test_over_talk_at_one_and_a_half_to_two_metres_every_wake_found(cache: Path)
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 18 target not met: 2/10 found, no false wake; "
+@pytest.mark.xfail(strict=True, reason="issue 18 target not met: 1-2/10 found, no false wake; "
                                        "Whisper writes 'hey' as 'take', 'play' or 'hi'")
 def test_another_configured_phrase_works_without_retraining(cache: Path) -> None:
     """"hey computer", measured once blind on 2026-12-04 (2 of 10; the same before that day's
