@@ -96,6 +96,26 @@ def test_an_utterance_just_after_a_short_one_is_also_handed_on_joined_to_it(
     assert pcm[2 * joined.start: 2 * joined.start + len(joined.pcm)] == joined.pcm
 
 
+def test_the_early_cut_carries_its_join_made_as_long_as_the_whole_one(clip_cache: Path) -> None:
+    """The ear reads the joined utterance in the pause too: cut early, it is the same audio
+    as when the pause has lasted, its end made of room (as the plain early cut's is)."""
+    pcm = _split(clip_cache, Voice("flite", "rms"), "hey", "check in", 0.6)
+    gate, early, whole = UtteranceGate(), [], []
+    for frame in split_into_frames(pcm):
+        if (candidate := gate.push(frame)) is not None:
+            whole.append(candidate)
+        if (cut := gate.take_early()) is not None:
+            early.append(cut)
+    cut, last = early[-1], whole[-1]
+    assert cut.joined is not None and last.joined is not None
+    assert (cut.joined.start, cut.joined.speech_start, cut.joined.speech_end) == (
+        last.joined.start, last.joined.speech_start, last.joined.speech_end)
+    # Frames are 30 ms: the cut and the pause's end each fall on a frame boundary.
+    assert abs(len(cut.joined.pcm) - len(last.joined.pcm)) <= 2 * 480
+    heard = 2 * (cut.speech_end - cut.joined.start)
+    assert cut.joined.pcm[:heard] == last.joined.pcm[:heard]
+
+
 @pytest.mark.parametrize(("first", "gap_s"), [("hey", 1.6), ("how was your day at work", 0.6)])
 def test_nothing_is_joined_after_a_long_gap_or_a_long_utterance(
     clip_cache: Path, first: str, gap_s: float

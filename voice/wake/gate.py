@@ -48,7 +48,7 @@ class Candidate:
     """Clock positions (samples) where the detector said speech began and ended."""
     joined: Candidate | None = None
     """This utterance joined to a short one just before it, gap and all: the phrase split by
-    a hesitation longer than the pause ("Hey... check in"), for the detector to try next."""
+    a hesitation longer than the pause ("Hey... check in"), for the detector to read too."""
 
 
 def same_utterance(early: Candidate, candidate: Candidate) -> bool:
