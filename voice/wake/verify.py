@@ -27,7 +27,7 @@ from voice.wake.thresholds import (
     rival_ratio_thresholds,
     spotted_thresholds,
 )
-from voice.wake.words import sounds_alike, wake_words
+from voice.wake.words import ends_phrase_g_dropped, sounds_alike, wake_words
 
 
 @dataclass(frozen=True)
@@ -138,12 +138,13 @@ class WakeVerifier:
         if heard is None:
             heard = self.ear.read(pcm)
         # Told the phrase was coming, Whisper wrote it, and untold it heard no word that
-        # sounds like the phrase ("hey chicken") and no more words than the phrase has
-        # ("okay sweetie talk"): a wake too. Else PocketSphinx decides.
+        # sounds like the phrase ("hey chicken"; "hey checking" is the phrase's end) and no
+        # more words than the phrase has ("okay sweetie talk"): a wake too. Else PocketSphinx.
         untold = heard.text.split()
         told = (heard.told_phrase
                 and len(set(untold)) <= len(self.words) + EAR_TOLD_EXTRA_WORDS
-                and not any(sounds_alike(word, tuple(self.words)) for word in untold))
+                and not any(self._held_back_by(word, last=i == len(untold) - 1)
+                            for i, word in enumerate(untold)))
         if heard.accepted or told:
             return self._by_ear(heard)
         # PocketSphinx's bars were set on "hey check in", with the classifier beside them; for
@@ -157,6 +158,12 @@ class WakeVerifier:
         verdict = self._sphinx(pcm)
         return replace(verdict, ear_text=heard.text, ear_logprob=heard.phrase_logprob,
                        ear_told_text=heard.told_text)
+
+    def _held_back_by(self, word: str, last: bool) -> bool:
+        """Does this untold word hold the told reading back: a sound-alike ("hey chicken"),
+        unless it ends the transcript spelled as the phrase's end ("hey checking")?"""
+        words = tuple(self.words)
+        return sounds_alike(word, words) and not (last and ends_phrase_g_dropped(word, words))
 
     def _by_ear(self, heard: EarReading) -> Verdict:
         """The ear's acceptance as a verdict."""

@@ -113,6 +113,22 @@ def sounds_alike(word: str, words: tuple[str, ...]) -> bool:
         d <= sound_alike_edits(n) for d, n in distances)
 
 
+def ends_phrase_g_dropped(word: str, words: tuple[str, ...]) -> bool:
+    """Is `word` the phrase's last word(s) run together, with "-in" spelled "-ing"?
+
+    Whisper writes a spoken "check in" as "checking" as often as not: "checkin'" and
+    "checking" are one sound in casual speech. Said last, as the phrase ends, it is the phrase's
+    end; said before more words ("checking in", "checking opens at noon") it stays a
+    sound-alike, so this is asked only of the untold transcript's last word."""
+    pronunciations = dictionary()
+    said = pronunciations.get(word)
+    if word in words or said is None or said[-1:] != ("NG",):
+        return False
+    targets = [pronounced(w) for w in words]
+    tails = [sum(targets[i:], ()) for i in range(len(targets))]
+    return said[:-1] + ("N",) in tails
+
+
 def may_end_phrase(said: list[str], words: tuple[str, ...]) -> bool:
     """`said` may be the phrase's last word(s) heard on their own ("chakin" for "check in"):
     spelled like them within `JOIN_TAIL_LIKENESS`, compared without spaces."""
