@@ -126,6 +126,22 @@ def test_told_the_phrase_an_untold_checking_at_the_end_is_the_phrase(
     assert verifier.verify(pcm, heard).by_ear is by_ear
 
 
+@needs_whisper
+@pytest.mark.parametrize("voice", ["slt", "awb"])
+def test_short_answers_ending_in_checking_do_not_wake_it(cache: Path, voice: str) -> None:
+    """What a partner might say in passing ("just checking") is no wake, though "checking"
+    at the end of a transcript no longer holds the told reading back. These phrasings were
+    written after that rule was settled, and chose nothing. One is a known false wake, and
+    not the ear's: flite slt's "i'm checking", which Whisper wrote so untold and told, and
+    PocketSphinx's readings with the classifier took (issue 18, benchmarks/RESULTS.md)."""
+    verifier = WakeVerifier("hey check in", ear=EAR)
+    woke = {text for text in ("just checking", "still checking", "are you checking",
+                              "i'm checking", "keep checking", "stop checking", "we're checking")
+            if verifier.verify(_candidate(text, cache, voice)).accepted}
+    known = {"i'm checking"} if voice == "slt" else set()
+    assert woke <= known
+
+
 def _said_to_the_detector(voice: wake_streams.Voice, cache: Path,
                           monkeypatch: pytest.MonkeyPatch, misheard: str | None = None,
                           ) -> tuple[list[float], list[float], list[float]]:
