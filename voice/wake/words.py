@@ -56,14 +56,21 @@ def rival_words(words: tuple[str, ...]) -> frozenset[str]:
     """
     settings = tomllib.loads(resources.files("voice.wake").joinpath(_WORDS_TOML).read_text("utf-8"))
     pronunciations = dictionary()
-    targets = [pronounced(w) for w in words]
-    runs = [
-        sum(targets[i:j], ()) for i in range(len(targets)) for j in range(i + 1, len(targets) + 1)
-    ]
-    forbidden = {run for run in runs}
+    runs = list(phone_runs(words))
+    forbidden = set(runs)
     rivals = {w for w in settings["filler"]["words"] if w in pronunciations}
     rivals |= _neighbours(runs, pronunciations, settings["neighbours"])
     return frozenset(w for w in rivals if pronunciations[w] not in forbidden or w in words)
+
+
+@lru_cache(maxsize=8)
+def phone_runs(words: tuple[str, ...], ending: bool = False) -> tuple[tuple[str, ...], ...]:
+    """The phones of each run of consecutive wake words ("hey", "heycheck", "checkin", ...);
+    with `ending`, only the runs that end the phrase ("in", "checkin", "heycheckin")."""
+    targets = [pronounced(w) for w in words]
+    n = len(targets)
+    return tuple(sum(targets[i:j], ()) for i in range(n) for j in range(i + 1, n + 1)
+                 if j == n or not ending)
 
 
 @lru_cache(maxsize=64)
@@ -102,13 +109,10 @@ def sounds_alike(word: str, words: tuple[str, ...]) -> bool:
     """Is `word`, not itself a wake word, a dictionary word that sounds like the phrase's
     words or a run of them (but is no homophone of them)?"""
     pronunciations = dictionary()
-    targets = [pronounced(w) for w in words]
-    if word in words or word not in pronunciations or not all(targets):
+    if word in words or word not in pronunciations or not all(pronounced(w) for w in words):
         return False
-    runs = [sum(targets[i:j], ()) for i in range(len(targets))
-            for j in range(i + 1, len(targets) + 1)]
     said = pronunciations[word]
-    distances = [(Levenshtein.distance(said, run), len(run)) for run in runs]
+    distances = [(Levenshtein.distance(said, run), len(run)) for run in phone_runs(words)]
     return all(d > 0 for d, _ in distances) and any(
         d <= sound_alike_edits(n) for d, n in distances)
 
@@ -124,9 +128,7 @@ def ends_phrase_g_dropped(word: str, words: tuple[str, ...]) -> bool:
     said = pronunciations.get(word)
     if word in words or said is None or said[-1:] != ("NG",):
         return False
-    targets = [pronounced(w) for w in words]
-    tails = [sum(targets[i:], ()) for i in range(len(targets))]
-    return said[:-1] + ("N",) in tails
+    return said[:-1] + ("N",) in phone_runs(words, ending=True)
 
 
 def may_end_phrase(said: list[str], words: tuple[str, ...]) -> bool:
