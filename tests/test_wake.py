@@ -378,6 +378,50 @@ def test_a_recording_that_ends_with_the_phrase_wakes_it_at_its_end(
     assert detector.finish() is None
 
 
+def _starting_at_speech(stream_cache: Path, voice: str, text: str) -> tuple[bytes, float]:
+    """flite `voice` saying `text`, its leading quiet cut off with sox's usual recipe (which
+    takes the first few ms of a soft onset too), then 1 s of quiet."""
+    spoken = stream_cache / f"{voice}-{text.replace(' ', '-')}.wav"
+    trimmed = stream_cache / f"{voice}-{text.replace(' ', '-')}-trimmed.wav"
+    subprocess.run(["flite", "-voice", voice, "-t", text, "-o", str(spoken)], check=True)
+    subprocess.run(["sox", str(spoken), str(trimmed), "silence", "1", "0.01", "0.5%"],
+                   check=True)
+    pcm = wake_streams.read_wav_bytes(trimmed)
+    return pcm + bytes(2 * 16_000), _speech_end(trimmed)
+
+
+@pytest.mark.parametrize("voice", ["slt", "rms"])
+def test_a_recording_that_starts_with_the_phrase_wakes_it(
+        stream_cache: Path, voice: str) -> None:
+    """With no room before the phrase, Whisper heard "check in" for flite slt's "hey check
+    in"; the gate now makes the missing pre-roll of silence. (flite awb's soft /h/ is long:
+    the trim takes 0.3 s of it, and what is left is heard as "be check in".)"""
+    pcm, end = _starting_at_speech(stream_cache, voice, "hey check in")
+    [found] = detect(pcm)
+    assert abs(found.t - end) < 0.5
+
+
+def test_a_recording_that_is_the_phrase_alone_wakes_it_from_the_cli(
+        stream_cache: Path) -> None:
+    """Nothing before the phrase and nothing after: the end of the file closes it, with the
+    made-up room as its pause."""
+    pcm, end = _starting_at_speech(stream_cache, "slt", "hey check in")
+    path = stream_cache / "just-the-phrase.wav"
+    wake_streams.write_wav(path, pcm[: 2 * round(end * 16_000)])
+    result = subprocess.run(
+        [sys.executable, "-m", "voice", "wake", "--audio-in", str(path), "--json"],
+        capture_output=True, text=True, check=True)
+    [line] = result.stdout.splitlines()
+    assert abs(json.loads(line)["t"] - end) < 0.5
+
+
+@pytest.mark.parametrize("text", ["they checked in", "hey check it"])
+def test_a_recording_that_starts_with_a_near_miss_does_not(
+        stream_cache: Path, text: str) -> None:
+    pcm, _ = _starting_at_speech(stream_cache, "slt", text)
+    assert detect(pcm) == []
+
+
 def test_a_recording_that_ends_with_a_near_miss_does_not(stream_cache: Path) -> None:
     pcm, _ = _cut_at_speech_end(stream_cache, "slt", "they checked in")
     detector = WakeDetector()

@@ -215,12 +215,14 @@ class UtteranceGate:
             return None
         if self._talk is not None and not self._speaks_up(frames, length):
             return None
-        return Candidate(
-            b"".join(h.frame.pcm for h in frames),
-            frames[0].frame.start,
-            self._speech_start,
-            self._last_speech_end,
-        )
+        pcm, start = b"".join(h.frame.pcm for h in frames), frames[0].frame.start
+        # A recording that starts as the phrase does has no room before it. Whisper then
+        # misses the first word ("check in") and a cut at the stream's end has no room to
+        # close with, so the missing pre-roll is made of silence.
+        missing = int(self.settings.pre_roll_s * SAMPLE_RATE) - (self._speech_start - start)
+        if start == 0 and missing > 0:
+            pcm, start = bytes(2 * missing) + pcm, -missing
+        return Candidate(pcm, start, self._speech_start, self._last_speech_end)
 
     def _early_cut(self, tail_s: float) -> Candidate | None:
         """The utterance so far, made as long as it will be when the pause ends with room
