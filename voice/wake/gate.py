@@ -215,14 +215,19 @@ class UtteranceGate:
             return None
         if self._talk is not None and not self._speaks_up(frames, length):
             return None
-        pcm, start = b"".join(h.frame.pcm for h in frames), frames[0].frame.start
-        # A recording that starts as the phrase does has no room before it. Whisper then
-        # misses the first word ("check in") and a cut at the stream's end has no room to
-        # close with, so the missing pre-roll is made of silence.
-        missing = int(self.settings.pre_roll_s * SAMPLE_RATE) - (self._speech_start - start)
-        if start == 0 and missing > 0:
-            pcm, start = bytes(2 * missing) + pcm, -missing
+        pcm, start = self._with_room_before(
+            b"".join(h.frame.pcm for h in frames), frames[0].frame.start, self._speech_start)
         return Candidate(pcm, start, self._speech_start, self._last_speech_end)
+
+    def _with_room_before(self, pcm: bytes, start: int, speech_start: int) -> tuple[bytes, int]:
+        """`pcm` (first sample at `start`) with its pre-roll before `speech_start` made whole.
+        A recording that starts as the phrase does has no room before it: Whisper then misses
+        the first word ("check in"), and a cut at the stream's end has no room to close with.
+        So where the stream began inside the pre-roll, the rest of it is silence."""
+        missing = int(self.settings.pre_roll_s * SAMPLE_RATE) - (speech_start - start)
+        if start != 0 or missing <= 0:
+            return pcm, start
+        return bytes(2 * missing) + pcm, -missing
 
     def _early_cut(self, tail_s: float) -> Candidate | None:
         """The utterance so far, made as long as it will be when the pause ends with room
@@ -268,8 +273,9 @@ class UtteranceGate:
             return None
         start = first_start - int(self.settings.pre_roll_s * SAMPLE_RATE)
         frames = [frame for frame in self._recent if frame.end > start]
-        return Candidate(b"".join(frame.pcm for frame in frames), frames[0].start,
-                         first_start, candidate.speech_end)
+        pcm, start = self._with_room_before(
+            b"".join(frame.pcm for frame in frames), frames[0].start, first_start)
+        return Candidate(pcm, start, first_start, candidate.speech_end)
 
     def _keep_recent(self, frame: Frame) -> None:
         self._recent.append(frame)
