@@ -106,13 +106,19 @@ def _wake_clip(stream: wake_streams.WakeStream, segment: wake_streams.Segment) -
 @pytest.fixture(scope="session")
 def single_wake_wav(stream_cache: Path) -> tuple[Path, float]:
     """'hey check in' by flite slt between 1.5 s pauses; returns the file and the phrase end."""
-    spoken = stream_cache / "slt-hey-check-in.wav"
-    subprocess.run(["flite", "-voice", "slt", "-t", "hey check in", "-o", str(spoken)], check=True)
+    spoken = _flite(stream_cache, "slt", "hey check in")
     pause = bytes(2 * 24_000)
     pcm = pause + wake_streams.read_wav_bytes(spoken) + pause
     path = stream_cache / "single-wake.wav"
     wake_streams.write_wav(path, pcm)
     return path, 1.5 + _speech_end(spoken)
+
+
+def _flite(stream_cache: Path, voice: str, text: str) -> Path:
+    """flite `voice` saying `text`, as a WAV file in the cache."""
+    spoken = stream_cache / f"{voice}-{text.replace(' ', '-')}.wav"
+    subprocess.run(["flite", "-voice", voice, "-t", text, "-o", str(spoken)], check=True)
+    return spoken
 
 
 def _speech_end(path: Path) -> float:
@@ -315,9 +321,7 @@ def test_a_pet_name_the_dictionary_lacks_is_said_as_the_words_it_is_made_of() ->
 def test_a_phrase_with_a_pet_name_the_dictionary_lacks_wakes_it(stream_cache: Path) -> None:
     """It was refused ("not in the pronunciation dictionary"); a couple's phrase is often a
     pet name. flite awb says "hey sweetpea" once in a quiet room."""
-    spoken = stream_cache / "awb-hey-sweetpea.wav"
-    subprocess.run(["flite", "-voice", "awb", "-t", "hey sweetpea", "-o", str(spoken)],
-                   check=True)
+    spoken = _flite(stream_cache, "awb", "hey sweetpea")
     pause = bytes(2 * 16_000)
     found = detect(pause + wake_streams.read_wav_bytes(spoken) + pause, phrase="hey sweetpea")
     assert [d.phrase for d in found] == ["hey sweetpea"]
@@ -364,8 +368,7 @@ def test_cli_prints_one_json_line_per_detection(single_wake_wav: tuple[Path, flo
 
 def _cut_at_speech_end(stream_cache: Path, voice: str, text: str) -> tuple[bytes, float]:
     """1.5 s of quiet, then flite `voice` saying `text`, the file ending where speech ends."""
-    spoken = stream_cache / f"{voice}-{text.replace(' ', '-')}.wav"
-    subprocess.run(["flite", "-voice", voice, "-t", text, "-o", str(spoken)], check=True)
+    spoken = _flite(stream_cache, voice, text)
     end = _speech_end(spoken)
     return bytes(2 * 24_000) + wake_streams.read_wav_bytes(spoken)[: 2 * round(end * 16_000)], (
         1.5 + end)
@@ -389,9 +392,8 @@ def test_a_recording_that_ends_with_the_phrase_wakes_it_at_its_end(
 def _starting_at_speech(stream_cache: Path, voice: str, text: str) -> tuple[bytes, float]:
     """flite `voice` saying `text`, its leading quiet cut off with sox's usual recipe (which
     takes the first few ms of a soft onset too), then 1 s of quiet."""
-    spoken = stream_cache / f"{voice}-{text.replace(' ', '-')}.wav"
-    trimmed = stream_cache / f"{voice}-{text.replace(' ', '-')}-trimmed.wav"
-    subprocess.run(["flite", "-voice", voice, "-t", text, "-o", str(spoken)], check=True)
+    spoken = _flite(stream_cache, voice, text)
+    trimmed = spoken.with_name(f"{spoken.stem}-trimmed.wav")
     subprocess.run(["sox", str(spoken), str(trimmed), "silence", "1", "0.01", "0.5%"],
                    check=True)
     pcm = wake_streams.read_wav_bytes(trimmed)
