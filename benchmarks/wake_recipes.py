@@ -21,15 +21,15 @@ CONDITIONS = (CLEAN, NOISY, SLOW, FAST)
 
 @dataclass(frozen=True)
 class Voice:
-    """A TTS voice: `engine` is "flite", "espeak", "festival" or "piper"; `name` its voice (e.g.
-    "slt", "en-us+f3", "kal_diphone", "en_US-joe-medium")."""
+    """A TTS voice: `engine` is "flite", "espeak", "festival", "piper" or "pico"; `name` its
+    voice (e.g. "slt", "en-us+f3", "kal_diphone", "en_US-joe-medium", "en-GB")."""
 
     engine: str
     name: str
     speed: int | None = None
     """Words per minute, for espeak-ng and piper (None: the voice's default)."""
     pitch: int | None = None
-    """espeak-ng pitch 0-99 (None: its default of 50)."""
+    """espeak-ng pitch 0-99 (None: its default of 50); for pico, percent of its own."""
 
     @property
     def label(self) -> str:

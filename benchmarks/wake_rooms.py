@@ -43,8 +43,8 @@ class Placement:
     level_db: float
     """The talker's peak level before the room, dB below 0.7 of full scale."""
     noise: str = "none"
-    """"none", "white", "pink", "brown", "fan", "tts_talk" (a synthetic voice) or "people"
-    (real recorded speech), heard from `RoomRecipe.lead_s` before the item to as long after
+    """"none", "white", "pink", "brown", "fan", "rain", "tts_talk" (a synthetic voice) or
+    "people" (real recorded speech), heard from `RoomRecipe.lead_s` before the item to as long after
     its reverberant tail."""
     noise_db: float = 12.0
     """How far the noise's RMS stands below the talker's, as heard at the mic."""
@@ -154,6 +154,19 @@ def fan(n: int, rng: np.random.Generator) -> np.ndarray:
     return noise / np.sqrt(np.mean(noise**2))
 
 
+def rain(n: int, rng: np.random.Generator) -> np.ndarray:
+    """Rain on a window: soft high-passed hiss with drops, short decaying clicks of random
+    size at about 60 a second, unit RMS."""
+    hiss = np.diff(coloured_noise("pink", n + 1, rng))
+    drops = np.zeros(n)
+    where = rng.integers(0, n, size=int(60 * n / SAMPLE_RATE))
+    drops[where] = rng.lognormal(0.0, 0.8, size=where.size) * rng.choice((-1, 1), where.size)
+    decay = np.exp(-np.arange(int(0.004 * SAMPLE_RATE)) / (0.0008 * SAMPLE_RATE))
+    drops = np.convolve(drops, decay * rng.standard_normal(decay.size))[:n]
+    noise = hiss / np.sqrt(np.mean(hiss**2)) + 2 * drops / max(np.sqrt(np.mean(drops**2)), 1e-9)
+    return noise / np.sqrt(np.mean(noise**2))
+
+
 def real_speech(name: str) -> np.ndarray:
     """One recording of `REAL_SPEECH` as float samples."""
     return read_wav(REAL_SPEECH / name)
@@ -186,6 +199,8 @@ def _noise(kind: str, n: int, recipe: RoomRecipe, rng: np.random.Generator,
         return coloured_noise(kind, n, rng)
     if kind == "fan":
         return fan(n, rng)
+    if kind == "rain":
+        return rain(n, rng)
     if kind in ("tts_talk", "people"):
         return _talk(n, recipe, rng, cache_dir, people=kind == "people")
     raise ValueError(f"unknown noise {kind!r}")

@@ -99,6 +99,9 @@ def synthesize(voice: Voice, text: str, tempo: float, cache_dir: Path) -> np.nda
                        "-m", voice.name, "-i", str(script), "-f", str(raw)]
             if voice.speed:
                 command += ["--length-scale", f"{175 / voice.speed:g}"]
+        elif voice.engine == "pico":
+            _write_pico(voice, text, raw)
+            command = []
         else:
             command = ["espeak-ng", "-v", voice.name, "-w", str(raw)]
             if voice.speed:
@@ -106,7 +109,8 @@ def synthesize(voice: Voice, text: str, tempo: float, cache_dir: Path) -> np.nda
             if voice.pitch is not None:
                 command += ["-p", str(voice.pitch)]
             command.append(text)
-        subprocess.run(command, check=True, capture_output=True)
+        if command:
+            subprocess.run(command, check=True, capture_output=True)
         effects = ["tempo", "-s", str(tempo)] if tempo != 1.0 else []
         # -R: sox seeds its dither, so every build of a stream is the same to the bit (the
         # Whisper ear's told reading can flip on a near miss with 1-2 LSB of change).
@@ -119,6 +123,15 @@ def synthesize(voice: Voice, text: str, tempo: float, cache_dir: Path) -> np.nda
         samples = _trim(read_wav(converted))
     np.save(cached, samples)
     return samples
+
+
+def _write_pico(voice: Voice, text: str, path: Path) -> None:
+    """SVOX Pico (the py-nanotts wheel's own voice data) speaks `text` into a 16 kHz WAV;
+    `voice.pitch` is a percentage of the voice's own pitch."""
+    from py_nanotts import NanoTTS
+
+    pitch = None if voice.pitch is None else voice.pitch / 100
+    write_wav(path, NanoTTS().speak(text, voice=voice.name, pitch=pitch))
 
 
 def _trim(samples: np.ndarray, floor: float = 0.01) -> np.ndarray:
