@@ -12,7 +12,7 @@ from wake_helpers import EAR, needs_whisper
 from benchmarks import wake_streams
 from voice.wake.ear import EarReading, load_ear, spellings, without_loop
 from voice.wake.verify import WakeVerifier
-from voice.wake.words import ends_phrase_g_dropped, sounds_alike
+from voice.wake.words import ends_phrase_g_dropped, sounds_alike, written_as_phrase
 
 
 @pytest.fixture(scope="module")
@@ -105,6 +105,46 @@ def test_a_sound_alike_is_a_dictionary_word_a_sound_or_two_from_the_phrase(
 ])
 def test_a_phrase_ending_in_in_may_be_written_with_ing(word: str, phrase: str, end: bool) -> None:
     assert ends_phrase_g_dropped(word, tuple(phrase.split())) is end
+
+
+@pytest.mark.parametrize(("told", "phrase", "written"), [
+    ("hey check in", "hey check in", True),
+    ("hey checkin", "hey check in", True),
+    ("hi check in", "hey check in", True),      # "hey" said [hʌɪ], as in Birmingham
+    ("heh check in", "hey check in", True),     # said [heː], as in Scotland
+    ("hay check in", "hey check in", True),     # a homophone
+    ("they check in", "hey check in", False),   # a consonant changed: another word
+    ("he check in", "hey check in", False),     # a vowel no accent moves it to
+    ("who check in", "hey check in", False),
+    ("hey chick in", "hey check in", False),    # only the first word may move
+    ("hi check it", "hey check in", False),
+    ("alright check in", "hey check in", False),
+    ("check in", "hey check in", False),
+    ("hey computer", "hi computer", True),
+    ("hi", "hey", False),                       # a one-word phrase is its word
+])
+def test_the_phrase_may_be_written_with_its_first_vowel_moved_by_an_accent(
+        told: str, phrase: str, written: bool) -> None:
+    assert written_as_phrase(told, tuple(phrase.split())) is written
+
+
+@needs_whisper
+@pytest.mark.parametrize(("told", "by_ear"), [
+    ("hi check in", True),
+    ("hey check in", True),
+    ("he check in", False),
+    ("hi check it", False),
+])
+def test_told_hi_check_in_is_the_phrase_said_in_an_accent(
+        cache: Path, told: str, by_ear: bool) -> None:
+    """Told the phrase was coming, Whisper wrote "hi check in": that is "hey check in" in an
+    accent, and the ear takes it as it takes the phrase (untold it heard other words)."""
+    assert EAR is not None
+    verifier = WakeVerifier("hey check in", ear=EAR)
+    pcm = _candidate("hey check in", cache, "slt")
+    heard = replace(EAR.read(pcm), text="i take you", told_text=told, accepted=False,
+                    sentence=False)
+    assert verifier.verify(pcm, heard).by_ear is by_ear
 
 
 @needs_whisper

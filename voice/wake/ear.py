@@ -29,6 +29,7 @@ from voice.wake.thresholds import (
     EAR_PHRASE_LOGPROB,
     EAR_SENTENCE_EXTRA_WORDS,
 )
+from voice.wake.words import written_as_phrase
 
 _HOP = 160
 """Whisper's feature hop: 10 ms at 16 kHz."""
@@ -55,13 +56,15 @@ class EarReading:
     told_text: str | None = None
     """The transcript when told the phrase was coming (read only for a short utterance
     that is not `accepted`)."""
-    phrase_text: str = ""
-    """The phrase as the app's words without spaces, for comparing transcripts."""
+    phrase_words: tuple[str, ...] = ()
+    """The phrase as the app's words, for comparing transcripts."""
 
     @property
     def told_phrase(self) -> bool:
-        """Told the phrase was coming, Whisper wrote exactly the phrase."""
-        return self.told_text is not None and "".join(self.told_text.split()) == self.phrase_text
+        """Told the phrase was coming, Whisper wrote the phrase (its first word perhaps with
+        another vowel: see `written_as_phrase`)."""
+        return self.told_text is not None and written_as_phrase(self.told_text,
+                                                                 self.phrase_words)
 
 
 class WhisperEar:
@@ -86,8 +89,9 @@ class WhisperEar:
             max(i for i, token in enumerate(ids)
                 if any(c.isalnum() for c in tokenizer.decode([token])))
             for ids in self._spellings]
-        self._target = "".join(whisper_text(phrase).split())
-        self._words = len(whisper_text(phrase).split())
+        self._phrase_words = tuple(whisper_text(phrase).split())
+        self._target = "".join(self._phrase_words)
+        self._words = len(self._phrase_words)
         # "<|startofprev|> Hey check in.": the phrase as what was said just before.
         told = " " + phrase[:1].upper() + phrase[1:] + "."
         self._told_start = ([tokenizer.token_to_id("<|startofprev|>")]
@@ -120,7 +124,7 @@ class WhisperEar:
         accepted = score is not None and score >= EAR_PHRASE_LOGPROB
         sentence = len(set(text.split())) > self._words + EAR_SENTENCE_EXTRA_WORDS
         reading = EarReading(text, None if score is None else round(score, 3), accepted,
-                             end_frame, sentence, phrase_text=self._target)
+                             end_frame, sentence, phrase_words=self._phrase_words)
         if accepted or sentence or not told:
             return reading
         told_reading = replace(reading, told_text=self._transcribe(encoded, self._told_start))

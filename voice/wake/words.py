@@ -131,6 +131,33 @@ def ends_phrase_g_dropped(word: str, words: tuple[str, ...]) -> bool:
     return said[:-1] + ("N",) in phone_runs(words, ending=True)
 
 
+def written_as_phrase(text: str, words: tuple[str, ...]) -> bool:
+    """Is `text` (the app's words) the phrase, or the phrase with its first word heard with
+    a vowel an accent moves ("hi check in" for "hey check in")?
+
+    Where "hey" is said [hʌɪ] (the West Midlands, London, Australia), Whisper writes "hi".
+    Only the first word, where a quick greeting moves most, and only the vowel shifts of
+    `words.toml`: a consonant changed is another word ("they check in"), another vowel often
+    one too ("he", "who"), and a vowel changed later a near miss ("hey chick in")."""
+    said = text.split()
+    if "".join(said) == "".join(words):
+        return True
+    if len(said) < 2 or len(words) < 2 or "".join(said[1:]) != "".join(words[1:]):
+        return False
+    pronunciations = dictionary()
+    heard, meant = pronunciations.get(said[0]), pronunciations.get(words[0])
+    if heard is None or meant is None or len(heard) != len(meant):
+        return False
+    shifts = _vowel_shifts()
+    return all(a == b or frozenset((a, b)) in shifts for a, b in zip(heard, meant, strict=True))
+
+
+@lru_cache(maxsize=1)
+def _vowel_shifts() -> frozenset[frozenset[str]]:
+    settings = tomllib.loads(resources.files("voice.wake").joinpath(_WORDS_TOML).read_text("utf-8"))
+    return frozenset(frozenset(pair) for pair in settings["accent"]["vowel_shifts"])
+
+
 def may_end_phrase(said: list[str], words: tuple[str, ...]) -> bool:
     """`said` may be the phrase's last word(s) heard on their own ("chakin" for "check in"):
     spelled like them within `JOIN_TAIL_LIKENESS`, compared without spaces."""
