@@ -59,6 +59,21 @@ Then the real people's "seven of clubs" (and hand clips of "hey sweetie" for a "
 phrase) prompted a rule for phrases other than "hey check in": PocketSphinx only confirms a
 held-back told reading. The real people then read 7 of 8 with no false wake; they are a
 regression set for that rule, not evidence.
+HELD_OUT_3 (the same module) is a third blind stream, written down on 2026-12-08 (00:25)
+before any detector ran on it:
+- voice family: SVOX Pico (the py-nanotts wheel's voice data), en-US and en-GB, each at its
+  own pitch and at 80 and 85 % of it; no recipe, training item or bar uses Pico;
+- rooms: a box room (2.6 x 2.4 x 2.4 m, RT60 0.35 s) at 1 m, an attic (5 x 4 x 2.2 m, 0.45 s)
+  at 1.5 m, a garage (6 x 3.2 x 2.6 m, 0.6 s) at 2.5 m and tempo 0.9, a landing (3 x 2 x
+  2.6 m, 0.5 s) at 2 m and tempo 1.1; levels 6-14 dB down;
+- noises: rain on a window (hiss and drops, a noise no other recipe uses) 12 dB below in the
+  attic and 10 dB below in the garage; the other Pico voice talking 13 dB below on the landing;
+- texts: eight near misses (twice each) and four lines of talk found nowhere else.
+Before its first run the accent rule for the first word ("hi check in" told, for "hey check
+in") was committed, chosen on the looked-at streams alone. First run, on both the code before
+that rule (8271c7e) and after it, every verdict the same: 8 of 16 found (en-US 3 of 8:
+its own pitch 1, 80 % 2; en-GB 5 of 8: own 2, 85 % 3; box room 4 of 4, attic 3 of 4, garage
+1 of 4, landing over talk 0 of 4), no false wake. From now on it is looked at.
 The targets are not met; the tests below state them and are expected to fail until they are.
 """
 
@@ -150,10 +165,21 @@ def test_a_neural_voice_of_a_real_person_in_new_rooms_every_wake_found(cache: Pa
     assert len(result["found"]) == wakes == 12
 
 
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="issue 18 target not met: 8/16 found (SVOX Pico)")
+def test_a_third_voice_family_in_rooms_with_rain_every_wake_found_no_false_wake(
+        cache: Path) -> None:
+    pytest.importorskip("py_nanotts")
+    result, wakes = _measured(wake_room_recipes.HELD_OUT_3, cache)
+    assert result["false"] == []
+    assert len(result["found"]) == wakes == 16
+
+
 ROOMS_AND_DISTANCES = sorted({(place.room, place.distance_m)
                               for recipe in (wake_room_recipes.TUNING_ROOMS,
                                              wake_room_recipes.HELD_OUT,
                                              wake_room_recipes.HELD_OUT_2,
+                                             wake_room_recipes.HELD_OUT_3,
                                              wake_room_recipes.REAL_PEOPLE_CARDS)
                               for place in recipe.placements}, key=str)
 
@@ -170,6 +196,17 @@ def test_a_room_hears_the_talker_at_one_over_r_with_a_physical_tail(
     predicted_db = 10 * np.log10(1 + (distance / critical) ** 2)
     assert 10 * np.log10(np.sum(response**2) * distance**2) == pytest.approx(predicted_db, abs=3)
     assert measured_rt60(response) == pytest.approx(room.rt60, abs=0.1)
+
+
+def test_rain_is_a_hiss_with_drops_in_it() -> None:
+    """The rain of HELD_OUT_3: unit RMS, and impulsive (drops stand far above the hiss) where
+    a fan or coloured noise is steady."""
+    from benchmarks.wake_rooms import fan, rain
+
+    rng = np.random.default_rng(3)
+    drops, steady = rain(16_000 * 5, rng), fan(16_000 * 5, rng)
+    assert np.sqrt(np.mean(drops**2)) == pytest.approx(1.0, rel=1e-6)
+    assert np.abs(drops).max() > 2 * np.abs(steady).max()
 
 
 def test_room_streams_do_not_clip(cache: Path) -> None:
