@@ -21,13 +21,15 @@ CONDITIONS = (CLEAN, NOISY, SLOW, FAST)
 
 @dataclass(frozen=True)
 class Voice:
-    """A TTS voice: `engine` is "flite", "espeak", "festival", "piper" or "pico"; `name` its
-    voice (e.g. "slt", "en-us+f3", "kal_diphone", "en_US-joe-medium", "en-GB")."""
+    """A TTS voice: `engine` is "flite", "espeak", "festival", "piper", "pico" or "kokoro";
+    `name` its voice (e.g. "slt", "en-us+f3", "kal_diphone", "en_US-joe-medium", "en-GB",
+    "jf_alpha")."""
 
     engine: str
     name: str
     speed: int | None = None
-    """Words per minute, for espeak-ng and piper (None: the voice's default)."""
+    """Words per minute, for espeak-ng, piper and kokoro (None: the voice's default; 175 is
+    piper's and kokoro's own pace)."""
     pitch: int | None = None
     """espeak-ng pitch 0-99 (None: its default of 50); for pico, percent of its own."""
 

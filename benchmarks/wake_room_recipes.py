@@ -36,6 +36,12 @@ ATTIC = Room("attic", (5.0, 4.0, 2.2), 0.45)
 GARAGE = Room("garage", (6.0, 3.2, 2.6), 0.6)
 LANDING = Room("landing", (3.0, 2.0, 2.6), 0.5)
 
+# Rooms of HELD_OUT_4 alone.
+PORCH = Room("porch", (2.2, 1.8, 2.5), 0.3)
+UTILITY = Room("utility", (3.0, 2.2, 2.4), 0.5)
+SNUG = Room("snug", (4.0, 3.6, 2.5), 0.4)
+STUDIO_FLAT = Room("studio_flat", (6.5, 4.5, 2.6), 0.55)
+
 # Rooms of the real-people streams alone.
 STUDY = Room("study", (3.6, 3.2, 2.5), 0.35)
 CONSERVATORY = Room("conservatory", (5.5, 3.5, 2.6), 0.65)
@@ -182,6 +188,38 @@ with rain on the window (a noise no other recipe uses) 12 and 10 dB below, a lan
 near misses (eight phrases found nowhere else, twice each) and four lines of talk of its own.
 The ear's and the detector's code were fixed before the first run on it (see
 tests/test_wake_rooms.py)."""
+
+HELD_OUT_4 = RoomRecipe(
+    voices=(Voice("kokoro", "jf_alpha"), Voice("kokoro", "jf_gongitsune", speed=160),
+            Voice("kokoro", "jf_nezumi"), Voice("kokoro", "jf_tebukuro", speed=190),
+            Voice("kokoro", "jm_kumo")),
+    placements=(
+        Placement(PORCH, 1.0, 8.0),
+        Placement(UTILITY, 1.5, 10.0, "washer", 12.0),
+        Placement(SNUG, 2.0, 12.0, "people", 14.0),
+        Placement(STUDIO_FLAT, 3.0, 14.0, tempo=0.95),
+    ),
+    near_misses=(
+        "hey, check the kettle", "hey Jack, I'm in", "hey, chicken soup", "a cheque in the drawer",
+        "hey, check-ups", "hey, shake it in", "hey Chuck, stay in", "the deck is in",
+    ),
+    conversation=(
+        "The washing needs hanging out before it rains.",
+        "Did you remember to book the car in?",
+        "We're out of teabags again.",
+        "Your sister said she might pop round later.",
+    ),
+    seed=97,
+)
+"""Held out of every choice, written down (2026-12-08, 01:00) before any detector ran on it.
+20 wakes by a neural voice family nothing else uses: Kokoro-82M with its five Japanese
+speakers' voices (four women, one man; two at 160 and 190 words a minute) saying English, so
+with a Japanese accent; in four placements of rooms no other recipe uses: a porch at 1 m (RT60
+0.3), a utility room at 1.5 m (0.5) with a washing machine 12 dB below (a noise no other
+recipe uses), a snug at 2 m (0.4) with real recorded people (LibriVox) 14 dB below, a studio
+flat at 3 m (0.55, tempo 0.95); levels 8-14 dB down. Among 16 near misses (eight phrases found
+nowhere else, twice each) and four lines of talk of its own. Nothing was changed in the
+detector between writing it and its first run."""
 
 REAL_PEOPLE_CARDS = RoomRecipe(
     voices=(),

@@ -43,9 +43,9 @@ class Placement:
     level_db: float
     """The talker's peak level before the room, dB below 0.7 of full scale."""
     noise: str = "none"
-    """"none", "white", "pink", "brown", "fan", "rain", "tts_talk" (a synthetic voice) or
-    "people" (real recorded speech), heard from `RoomRecipe.lead_s` before the item to as long after
-    its reverberant tail."""
+    """"none", "white", "pink", "brown", "fan", "rain", "washer", "tts_talk" (a synthetic
+    voice) or "people" (real recorded speech), heard from `RoomRecipe.lead_s` before the item
+    to as long after its reverberant tail."""
     noise_db: float = 12.0
     """How far the noise's RMS stands below the talker's, as heard at the mic."""
     tempo: float = 1.0
@@ -167,6 +167,22 @@ def rain(n: int, rng: np.random.Generator) -> np.ndarray:
     return noise / np.sqrt(np.mean(noise**2))
 
 
+def washer(n: int, rng: np.random.Generator) -> np.ndarray:
+    """A washing machine mid-cycle: its motor's hum and a low rumble of the drum, swelling
+    and fading as it turns (about 0.8 s a turn), with a thump every turn, unit RMS."""
+    t = np.arange(n) / SAMPLE_RATE
+    rumble = coloured_noise("brown", n, rng)
+    turn = 0.6 + 0.4 * np.sin(2 * np.pi * t / 0.8 + rng.uniform(0, 2 * np.pi))
+    hum = 0.3 * np.sin(2 * np.pi * 50 * t) + 0.15 * np.sin(2 * np.pi * 150 * t)
+    thumps = np.zeros(n)
+    thumps[(np.arange(0.0, n / SAMPLE_RATE, 0.8) * SAMPLE_RATE).astype(int)] = 3.0
+    body = np.exp(-np.arange(int(0.05 * SAMPLE_RATE)) / (0.01 * SAMPLE_RATE))
+    thumps = np.convolve(thumps, body * np.sin(2 * np.pi * 60 * np.arange(body.size)
+                                               / SAMPLE_RATE))[:n]
+    noise = rumble * turn + hum + thumps
+    return noise / np.sqrt(np.mean(noise**2))
+
+
 def real_speech(name: str) -> np.ndarray:
     """One recording of `REAL_SPEECH` as float samples."""
     return read_wav(REAL_SPEECH / name)
@@ -201,6 +217,8 @@ def _noise(kind: str, n: int, recipe: RoomRecipe, rng: np.random.Generator,
         return fan(n, rng)
     if kind == "rain":
         return rain(n, rng)
+    if kind == "washer":
+        return washer(n, rng)
     if kind in ("tts_talk", "people"):
         return _talk(n, recipe, rng, cache_dir, people=kind == "people")
     raise ValueError(f"unknown noise {kind!r}")

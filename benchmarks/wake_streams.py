@@ -102,6 +102,11 @@ def synthesize(voice: Voice, text: str, tempo: float, cache_dir: Path) -> np.nda
         elif voice.engine == "pico":
             _write_pico(voice, text, raw)
             command = []
+        elif voice.engine == "kokoro":
+            from benchmarks.kokoro_voice import write_kokoro
+
+            write_kokoro(voice.name, text, (voice.speed or 175) / 175, raw)
+            command = []
         else:
             command = ["espeak-ng", "-v", voice.name, "-w", str(raw)]
             if voice.speed:
