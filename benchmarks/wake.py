@@ -38,6 +38,8 @@ ROLES = {
     "TUNING_ROOMS": "rooms, tuned on",
     "HELD_OUT": "families, rooms and noises held out of every choice",
     "HELD_OUT_3": "a third family, rooms and a noise held out; blind until 2026-12-08",
+    "HELD_OUT_4": "a neural family with an accent, rooms and a noise held out; blind until "
+                  "2026-12-08",
 }
 """The wake streams measured, and how each was used (see benchmarks/wake_streams.py)."""
 CPU_TARGET = 0.03
@@ -271,7 +273,7 @@ def _detection_figures(settings: Settings) -> tuple[list[Figure], dict[str, Pace
 
 
 def _conditions(name: str) -> str:
-    if name in ("TUNING_ROOMS", "HELD_OUT", "HELD_OUT_3"):
+    if name in ("TUNING_ROOMS", "HELD_OUT", "HELD_OUT_3", "HELD_OUT_4"):
         return "simulated rooms 1-3 m away, some with noise or talk 10-15 dB below"
     return "clean, 10 dB SNR noise, ±15 % tempo"
 

