@@ -221,6 +221,21 @@ flat at 3 m (0.55, tempo 0.95); levels 8-14 dB down. Among 16 near misses (eight
 nowhere else, twice each) and four lines of talk of its own. Nothing was changed in the
 detector between writing it and its first run."""
 
+TV_ON = RoomRecipe(
+    voices=(*HELD_OUT_3.voices, *HELD_OUT_4.voices),
+    placements=(Placement(BOX_ROOM, 1.0, 6.0), Placement(PORCH, 1.0, 8.0)),
+    near_misses=HELD_OUT_4.near_misses[:4] + HELD_OUT_3.near_misses[:4],
+    conversation=HELD_OUT_4.conversation[:2],
+    talk_throughout_db=12.0,
+    seed=101,
+)
+"""A measure, not a blind set (its voices and rooms are HELD_OUT_3's and HELD_OUT_4's, which
+found all 9 of their wakes there in quiet): the same close placements with real people
+talking under the whole stream, never pausing, 12 dB below the wakes, as a TV does. 18 wakes.
+The other room streams' talk starts 0.4 s before an item and stops after it, so an utterance
+never outgrows a wake phrase and the gate's talk mode (`voice.wake.talk`) never acts in them;
+here it must."""
+
 REAL_PEOPLE_CARDS = RoomRecipe(
     voices=(),
     placements=_REAL_PEOPLE_PLACES,

@@ -77,6 +77,9 @@ class RoomRecipe:
     gap_s: tuple[float, float] = (1.2, 2.5)
     """Pause before each item (uniform); continuous talk uses short ones."""
     lead_s: float = 0.4
+    talk_throughout_db: float | None = None
+    """Real people (LibriVox) talking from the stream's first sample to its last, this far
+    below the wakes' median level: a TV that never pauses (None: no such talk)."""
     """Quiet (or noise alone) just before and after each item, inside its block."""
 
 
@@ -252,6 +255,16 @@ def _plan(recipe: RoomRecipe, rng: np.random.Generator) -> list[_Item]:
     return [items[i] for i in order]
 
 
+def _throughout(samples: np.ndarray, segments: list[Segment], recipe: RoomRecipe,
+                rng: np.random.Generator, cache_dir: Path) -> np.ndarray:
+    """Talk under the whole stream at `recipe.talk_throughout_db` below the wakes' median RMS."""
+    assert recipe.talk_throughout_db is not None
+    levels = [np.sqrt(np.mean(samples[int(g.start * SAMPLE_RATE): int(g.end * SAMPLE_RATE)] ** 2))
+              for g in segments if g.kind == "wake"]
+    level = float(np.median(levels)) / 10 ** (recipe.talk_throughout_db / 20)
+    return _talk(samples.size, recipe, rng, cache_dir, people=True) * level
+
+
 def speech_span(samples: np.ndarray, below_loudest_db: float = 25.0) -> tuple[int, int]:
     """Where a recording's speech starts and ends (samples): its first and last 20 ms within
     `below_loudest_db` of the loudest. pocketsphinx's recordings have a room floor 30-45 dB
@@ -298,6 +311,8 @@ def build_room_stream(recipe: RoomRecipe, cache_dir: Path) -> WakeStream:
         position += gap.size + block.size
     pieces.append(np.zeros(SAMPLE_RATE))
     samples = np.concatenate(pieces)
+    if recipe.talk_throughout_db is not None:
+        samples = samples + _throughout(samples, segments, recipe, rng, cache_dir)
     samples = samples + coloured_noise("pink", samples.size, rng) * 10 ** (-62 / 20)
     pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()
     return WakeStream(pcm, tuple(segments))

