@@ -54,7 +54,7 @@ def rival_words(words: tuple[str, ...]) -> frozenset[str]:
     the phrase word by word costs each word's rival prior, so the phrase's own
     branch wins a tie.
     """
-    settings = tomllib.loads(resources.files("voice.wake").joinpath(_WORDS_TOML).read_text("utf-8"))
+    settings = _settings()
     pronunciations = dictionary()
     runs = list(phone_runs(words))
     forbidden = set(runs)
@@ -154,8 +154,12 @@ def written_as_phrase(text: str, words: tuple[str, ...]) -> bool:
 
 @lru_cache(maxsize=1)
 def _vowel_shifts() -> frozenset[frozenset[str]]:
-    settings = tomllib.loads(resources.files("voice.wake").joinpath(_WORDS_TOML).read_text("utf-8"))
-    return frozenset(frozenset(pair) for pair in settings["accent"]["vowel_shifts"])
+    return frozenset(frozenset(pair) for pair in _settings()["accent"]["vowel_shifts"])
+
+
+@lru_cache(maxsize=1)
+def _settings() -> dict:
+    return tomllib.loads(resources.files("voice.wake").joinpath(_WORDS_TOML).read_text("utf-8"))
 
 
 def may_end_phrase(said: list[str], words: tuple[str, ...]) -> bool:
