@@ -77,10 +77,10 @@ class RoomRecipe:
     gap_s: tuple[float, float] = (1.2, 2.5)
     """Pause before each item (uniform); continuous talk uses short ones."""
     lead_s: float = 0.4
+    """Quiet (or noise alone) just before and after each item, inside its block."""
     talk_throughout_db: float | None = None
     """Real people (LibriVox) talking from the stream's first sample to its last, this far
     below the wakes' median level: a TV that never pauses (None: no such talk)."""
-    """Quiet (or noise alone) just before and after each item, inside its block."""
 
 
 def impulse_response(room: Room, distance_m: float, seed: int, cache_dir: Path) -> np.ndarray:
