@@ -273,7 +273,9 @@ def _detection_figures(settings: Settings) -> tuple[list[Figure], dict[str, Pace
 
 
 def _conditions(name: str) -> str:
-    if name in ("TUNING_ROOMS", "HELD_OUT", "HELD_OUT_3", "HELD_OUT_4"):
+    from benchmarks.wake_rooms import RoomRecipe
+
+    if isinstance(_recipe(name), RoomRecipe):
         return "simulated rooms 1-3 m away, some with noise or talk 10-15 dB below"
     return "clean, 10 dB SNR noise, ±15 % tempo"
 
