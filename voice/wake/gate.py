@@ -9,8 +9,8 @@ on to the (costlier) verification; long talk (TV, conversation) is dropped as
 soon as it outgrows a wake phrase, which bounds the CPU spent on it. An utterance that starts
 within a second of a short one is also offered joined to it (`Candidate.joined`): "Hey...
 check in" with a hesitation longer than the pause. From then on, until the
-talk stops, only speech that stands out above the talk counts (`voice.wake.talk`): someone
-speaking up over the TV is cut as a candidate of their own.
+talk stops, only speech that stands out above the talk syllable by syllable counts
+(`voice.wake.talk`): someone speaking up over the TV is cut as a candidate of their own.
 Tuning history: benchmarks/RESULTS.md, "Wake phrase: tuning history".
 """
 
@@ -32,6 +32,7 @@ from voice.wake.thresholds import (
     PRE_ROLL_S,
     TAIL_S,
     TALK_MIN_SPEECH_S,
+    TALK_ONSET_S,
     TALK_SPEAKING_UP,
 )
 
@@ -123,6 +124,8 @@ class UtteranceGate:
         self._cut = False
         """The open utterance was offered early, `tail_s` into its pause, and the pause goes on."""
         self._offered: Candidate | None = None
+        self._onset: deque[tuple[int, bool]] = deque()
+        """Over talk, the last `TALK_ONSET_S` of frames: start and whether each stood out."""
 
     @property
     def in_speech(self) -> bool:
@@ -138,7 +141,7 @@ class UtteranceGate:
         talk = self._talk
         if talk is not None:
             speech = talk.stands_out(heard.level_db, speech)
-            talk.hear(heard.level_db, heard.speech, speaking_up=speech or bool(self._speech))
+            talk.hear(heard.level_db, heard.speech, speaking_up=self.in_speech)
             if talk.ended and not self.in_speech:
                 self._talk = None
         self._step(heard, speech)
@@ -165,19 +168,25 @@ class UtteranceGate:
     def _step(self, heard: _Heard, speech: bool) -> None:
         """Advance the utterance by one frame; `speech` is whether it counts as speech."""
         frame = heard.frame
+        # Where this frame's speech starts and ends: over talk, that of someone speaking up.
+        spoken = (frame.start, frame.end) if speech else None
+        if self._talk is not None:
+            speaking_up = self._spoken_up(frame, speech)
+            spoken = speaking_up if speech else None
         if not self.in_speech:
-            if speech:
-                self._speech_start = frame.start
-                self._last_speech_end = frame.end
-                self._speech = [*self._history, heard]
+            if spoken is not None:
+                self._speech_start, self._last_speech_end = spoken
+                # Over talk the onset may be `TALK_ONSET_S` back: the pre-roll is before it.
+                keep_from = spoken[0] - self.settings.pre_roll_s * SAMPLE_RATE
+                self._speech = [*(h for h in self._history if h.frame.end > keep_from), heard]
                 return
             self._remember(heard)
             return
         if not self._too_long:
             self._speech.append(heard)
-        if speech:
+        if spoken is not None:
             self._cut, self._offered = False, None
-            self._last_speech_end = frame.end
+            self._last_speech_end = spoken[1]
             longest = self.settings.max_speech_s * SAMPLE_RATE
             if self._last_speech_end - self._speech_start > longest:
                 self._outgrown()
@@ -191,20 +200,41 @@ class UtteranceGate:
             return
         self._close(heard)
 
+    def _spoken_up(self, frame: Frame, stood_out: bool) -> tuple[int, int] | None:
+        """Over talk, whether someone is speaking up at this frame: most of the last
+        `TALK_ONSET_S` of frames stood out above the talk. If so, where the first of them that
+        did starts and the last ends (samples), else None: the talk's own louder frames stand
+        out one or two at a time, and once opened an utterance, or kept one open, on their own."""
+        self._onset.append((frame.start, stood_out))
+        window = TALK_ONSET_S * SAMPLE_RATE
+        while frame.end - self._onset[0][0] > window + 1e-9:
+            self._onset.popleft()
+        if frame.end - self._onset[0][0] < window - frame.n_samples / 2:
+            return None
+        standing_out = [start for start, out in self._onset if out]
+        if len(standing_out) < TALK_SPEAKING_UP * len(self._onset):
+            return None
+        return standing_out[0], standing_out[-1] + frame.n_samples
+
     def _outgrown(self) -> None:
-        """The utterance is talk, not a wake phrase. The first time, what was heard becomes
-        the talk's level, and it is heard again against it: a phrase said over it stands out."""
-        if self._talk is not None:
-            # Louder talk over talk: stop keeping it, wait for the next pause.
+        """The utterance is talk, not a wake phrase. What was heard becomes the talk's level
+        (the first time) or is learned into it (talk grown louder, a TV turned up), and it is
+        heard again against that: a phrase said over it stands out. Only talk that no longer
+        raises the level makes the gate wait for a pause: else a TV that never pauses left it
+        deaf for the rest of the evening."""
+        heard = self._speech
+        levels = [h.level_db for h in heard if h.speech]
+        if self._talk is None:
+            self._talk = TalkLevel(levels, heard[-1].frame.n_samples / SAMPLE_RATE,
+                                   self.settings.pause_s)
+        elif not self._talk.learn(levels):
             self._too_long = True
             self._speech = []
             return
-        heard = self._speech
-        self._talk = TalkLevel([h.level_db for h in heard if h.speech],
-                               heard[-1].frame.n_samples / SAMPLE_RATE, self.settings.pause_s)
         self._speech, self._too_long = [], False
         self._history.clear()
         self._history_samples = 0
+        self._onset.clear()
         for again in heard:
             self._step(again, self._talk.stands_out(again.level_db, again.speech))
 
@@ -296,6 +326,6 @@ class UtteranceGate:
     def _remember(self, heard: _Heard) -> None:
         self._history.append(heard)
         self._history_samples += heard.frame.n_samples
-        keep = self.settings.pre_roll_s * SAMPLE_RATE
+        keep = (self.settings.pre_roll_s + TALK_ONSET_S) * SAMPLE_RATE
         while self._history and self._history_samples - self._history[0].frame.n_samples >= keep:
             self._history_samples -= self._history.popleft().frame.n_samples

@@ -16,6 +16,7 @@ import numpy as np
 from voice.wake.thresholds import (
     FOREGROUND_DB,
     TALK_PERCENTILE,
+    TALK_RELEARN_DB,
     TALK_WINDOW_S,
 )
 
@@ -49,6 +50,14 @@ class TalkLevel:
         if speech and not speaking_up:
             self._levels.append(level_db)
             self.level_db = self._estimate()
+
+    def learn(self, levels_db: list[float]) -> bool:
+        """Learn speech frames heard as talk all at once (an utterance that outgrew a wake
+        phrase over the talk); True if the level rose by `TALK_RELEARN_DB` or more."""
+        before = self.level_db
+        self._levels.extend(levels_db)
+        self.level_db = self._estimate()
+        return self.level_db >= before + TALK_RELEARN_DB
 
     @property
     def ended(self) -> bool:

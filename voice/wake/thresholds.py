@@ -50,13 +50,22 @@ FOREGROUND_DB = 8.0
 TALK_PERCENTILE = 40.0
 """The talk's level is this percentile of its speech frames' levels: a phrase said in the first
 seconds of talk is among them, and a low percentile keeps it from raising the level much."""
+TALK_RELEARN_DB = 1.0
+"""Talk that outgrows a wake phrase over talk is learned into the talk's level and heard again
+against it, unless the level rose less than this: then the gate waits for the talk to pause."""
 TALK_WINDOW_S = 3.0
 """The talk's level is learned over its last this many seconds of speech frames."""
 TALK_SPEAKING_UP = 0.6
 """Over talk, a candidate must stand out for this share of its frames: "hey check in" spoken up
 over talk 12 dB below did for 0.65-0.81 of them, the talk's own louder words mostly under 0.45."""
-TALK_MIN_SPEECH_S = 0.45
-"""Over talk, shorter than this is a loud word of the talk (wakes over it lasted 0.6 s and more)."""
+TALK_ONSET_S = 0.15
+"""Over talk, a frame counts as speech only where most (`TALK_SPEAKING_UP`) of the last this
+long (a syllable) stood out: someone speaking up stands out syllable by syllable, the talk's own
+louder frames one or two at a time, and those once opened an utterance or kept one open, so
+a phrase said over a TV joined one too long to be a wake."""
+TALK_MIN_SPEECH_S = 0.35
+"""Over talk, shorter than this is a loud word of the talk. A soft "hey" may not stand out, and
+"check in" alone stood out for 0.4 s (flite slt over flite awb, 12-18 dB)."""
 
 # Noise: which candidates are denoised, and which are clean enough for every reading.
 
