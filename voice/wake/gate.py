@@ -50,6 +50,9 @@ class Candidate:
     joined: Candidate | None = None
     """This utterance joined to a short one just before it, gap and all: the phrase split by
     a hesitation longer than the pause ("Hey... check in"), for the detector to read too."""
+    over_talk: bool = False
+    """Cut while talk went on in the room (`voice.wake.talk`): someone spoke up over it, and
+    what else the candidate holds is the talk's."""
 
 
 def same_utterance(early: Candidate, candidate: Candidate) -> bool:
@@ -247,7 +250,8 @@ class UtteranceGate:
             return None
         pcm, start = self._with_room_before(
             b"".join(h.frame.pcm for h in frames), frames[0].frame.start, self._speech_start)
-        return Candidate(pcm, start, self._speech_start, self._last_speech_end)
+        return Candidate(pcm, start, self._speech_start, self._last_speech_end,
+                         over_talk=self._talk is not None)
 
     def _with_room_before(self, pcm: bytes, start: int, speech_start: int) -> tuple[bytes, int]:
         """`pcm` (first sample at `start`) with its pre-roll before `speech_start` made whole.

@@ -122,7 +122,8 @@ class WakeVerifier:
         may read the candidate cut early in its pause (`voice.wake.gate.UtteranceGate`)."""
         return None if self.ear is None else self.ear.read(pcm)
 
-    def verify(self, pcm: bytes, heard: EarReading | None = None) -> Verdict:
+    def verify(self, pcm: bytes, heard: EarReading | None = None,
+               over_talk: bool = False) -> Verdict:
         """Decode one candidate (16 kHz int16 PCM, a pause either side).
 
         The Whisper ear reads first (or has read it: `heard`, from `hear`): its acceptance
@@ -130,8 +131,10 @@ class WakeVerifier:
         the matter without the PocketSphinx readings, which cost twice as much (on talk, most
         candidates are sentences). A short utterance that the ear, told the phrase was coming,
         wrote as the phrase is accepted too, unless untold it heard a sound-alike word or more
-        words than the phrase has. What is left PocketSphinx reads; for a phrase other than
-        "hey check in", only what the told ear wrote as the phrase.
+        words than the phrase has; `over_talk` (the gate cut it from talk going on in the room),
+        the talk's words are in the untold transcript too, so its length says nothing. What is
+        left PocketSphinx reads; for a phrase other than "hey check in", only what the told ear
+        wrote as the phrase.
         """
         if self.ear is None:
             return self._sphinx(pcm)
@@ -142,7 +145,7 @@ class WakeVerifier:
         # more words than the phrase has ("okay sweetie talk"): a wake too. Else PocketSphinx.
         untold = heard.text.split()
         told = (heard.told_phrase
-                and len(set(untold)) <= len(self.words) + EAR_TOLD_EXTRA_WORDS
+                and (over_talk or len(set(untold)) <= len(self.words) + EAR_TOLD_EXTRA_WORDS)
                 and not any(self._held_back_by(word, last=i == len(untold) - 1)
                             for i, word in enumerate(untold)))
         if heard.accepted or told:
