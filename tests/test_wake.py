@@ -80,8 +80,8 @@ def heard_tuning_stream(tuning_stream: wake_streams.WakeStream) -> HeardStream:
         loops.extend((heard, text) for text in decoded[1:] if once(text) != text)
         return heard
 
-    def verdict(pcm: bytes, heard: EarReading | None = None) -> Verdict:
-        verdicts.append(verify(pcm, heard))
+    def verdict(pcm: bytes, heard: EarReading | None = None, over_talk: bool = False) -> Verdict:
+        verdicts.append(verify(pcm, heard, over_talk=over_talk))
         return verdicts[-1]
 
     verifier.verify = verdict  # type: ignore[method-assign]
