@@ -162,7 +162,7 @@ def test_the_gate_cuts_a_phrase_spoken_up_over_real_people_who_never_pause(
     start = int(at_s * SAMPLE_RATE)
     talk[start : start + phrase.size] += phrase
     quiet = np.zeros(SAMPLE_RATE)
-    early, whole = _gate_events(np.concatenate([quiet, talk, quiet]))
+    _, whole = _gate_events(np.concatenate([quiet, talk, quiet]))
     begins = (quiet.size + start) / SAMPLE_RATE
     ends = begins + phrase.size / SAMPLE_RATE
     cut = [(c.start / SAMPLE_RATE, c.speech_end / SAMPLE_RATE) for _, c in whole]

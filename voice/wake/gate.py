@@ -32,8 +32,8 @@ from voice.wake.thresholds import (
     PRE_ROLL_S,
     TAIL_S,
     TALK_MIN_SPEECH_S,
-    TALK_ONSET_S,
     TALK_SPEAKING_UP,
+    TALK_SYLLABLE_S,
 )
 
 
@@ -127,8 +127,8 @@ class UtteranceGate:
         self._cut = False
         """The open utterance was offered early, `tail_s` into its pause, and the pause goes on."""
         self._offered: Candidate | None = None
-        self._onset: deque[tuple[int, bool]] = deque()
-        """Over talk, the last `TALK_ONSET_S` of frames: start and whether each stood out."""
+        self._last_syllable: deque[tuple[int, bool]] = deque()
+        """Over talk, the last `TALK_SYLLABLE_S` of frames: start and whether each stood out."""
 
     @property
     def in_speech(self) -> bool:
@@ -179,7 +179,7 @@ class UtteranceGate:
         if not self.in_speech:
             if spoken is not None:
                 self._speech_start, self._last_speech_end = spoken
-                # Over talk the onset may be `TALK_ONSET_S` back: the pre-roll is before it.
+                # Over talk the start may be `TALK_SYLLABLE_S` back: the pre-roll is before it.
                 keep_from = spoken[0] - self.settings.pre_roll_s * SAMPLE_RATE
                 self._speech = [*(h for h in self._history if h.frame.end > keep_from), heard]
                 return
@@ -205,17 +205,17 @@ class UtteranceGate:
 
     def _spoken_up(self, frame: Frame, stood_out: bool) -> tuple[int, int] | None:
         """Over talk, whether someone is speaking up at this frame: most of the last
-        `TALK_ONSET_S` of frames stood out above the talk. If so, where the first of them that
+        `TALK_SYLLABLE_S` of frames stood out above the talk. If so, where the first of them that
         did starts and the last ends (samples), else None: the talk's own louder frames stand
         out one or two at a time, and once opened an utterance, or kept one open, on their own."""
-        self._onset.append((frame.start, stood_out))
-        window = TALK_ONSET_S * SAMPLE_RATE
-        while frame.end - self._onset[0][0] > window + 1e-9:
-            self._onset.popleft()
-        if frame.end - self._onset[0][0] < window - frame.n_samples / 2:
+        self._last_syllable.append((frame.start, stood_out))
+        window = TALK_SYLLABLE_S * SAMPLE_RATE
+        while frame.end - self._last_syllable[0][0] > window + 1e-9:
+            self._last_syllable.popleft()
+        if frame.end - self._last_syllable[0][0] < window - frame.n_samples / 2:
             return None
-        standing_out = [start for start, out in self._onset if out]
-        if len(standing_out) < TALK_SPEAKING_UP * len(self._onset):
+        standing_out = [start for start, out in self._last_syllable if out]
+        if len(standing_out) < TALK_SPEAKING_UP * len(self._last_syllable):
             return None
         return standing_out[0], standing_out[-1] + frame.n_samples
 
@@ -237,7 +237,7 @@ class UtteranceGate:
         self._speech, self._too_long = [], False
         self._history.clear()
         self._history_samples = 0
-        self._onset.clear()
+        self._last_syllable.clear()
         for again in heard:
             self._step(again, self._talk.stands_out(again.level_db, again.speech))
 
@@ -330,6 +330,6 @@ class UtteranceGate:
     def _remember(self, heard: _Heard) -> None:
         self._history.append(heard)
         self._history_samples += heard.frame.n_samples
-        keep = (self.settings.pre_roll_s + TALK_ONSET_S) * SAMPLE_RATE
+        keep = (self.settings.pre_roll_s + TALK_SYLLABLE_S) * SAMPLE_RATE
         while self._history and self._history_samples - self._history[0].frame.n_samples >= keep:
             self._history_samples -= self._history.popleft().frame.n_samples

@@ -58,7 +58,7 @@ TALK_WINDOW_S = 3.0
 TALK_SPEAKING_UP = 0.6
 """Over talk, a candidate must stand out for this share of its frames: "hey check in" spoken up
 over talk 12 dB below did for 0.65-0.81 of them, the talk's own louder words mostly under 0.45."""
-TALK_ONSET_S = 0.15
+TALK_SYLLABLE_S = 0.15
 """Over talk, a frame counts as speech only where most (`TALK_SPEAKING_UP`) of the last this
 long (a syllable) stood out: someone speaking up stands out syllable by syllable, the talk's own
 louder frames one or two at a time, and those once opened an utterance or kept one open, so
